@@ -1,0 +1,56 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# PGM (RFC 3208) reliable multicast as a Linux kernel module.
+#
+#   make               build net/pgm/pgm.ko against the installed Debian headers
+#   make check         everything CI runs: style, build, unit tests, VM selftests
+#   make check-debug   the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
+#   make demo          a multicast file transfer through the module in a VM
+#   make vm-test T=x   one selftest (x = script or program name) in the VM
+#   make help          more targets
+
+KVER	?= $(shell $(CURDIR)/tools/kver)
+KDIR	?= /usr/src/linux-headers-$(KVER)
+BUILD	?= $(CURDIR)/build
+W	?= 1
+
+export KVER KDIR BUILD
+
+.PHONY: all modules clean check check-debug demo unit selftests vm-test \
+	canary help
+
+all: modules
+
+modules:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
+
+# The throwaway module that proves the runner and the debug checkers catch
+# kernel reports (never loaded outside those tests).
+canary:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/tools/testing/canary W=$(W) modules
+
+unit:
+	$(MAKE) -C tools/testing/unit BUILD=$(BUILD)/unit run
+
+selftests:
+	@tools/testing/ksft build
+
+vm-test: modules selftests
+	@tools/testing/ksft vm $(T)
+
+check:
+	@tools/testing/check
+
+check-debug:
+	@tools/testing/check-debug
+
+demo:
+	@tools/demo/demo
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tools/testing/canary clean
+	rm -rf $(BUILD)
+
+help:
+	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'

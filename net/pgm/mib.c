@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PGM counters: per-cpu, per network namespace, shown in
+ * /proc/net/pgm/snmp as one "Name<TAB>value" line each.
+ */
+
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <net/net_namespace.h>
+#include <net/ip.h>
+
+#include "pgm.h"
+
+static const struct snmp_mib pgm_snmp_list[] = {
+	SNMP_MIB_ITEM("PgmInPkts", PGM_MIB_INPKTS),
+	SNMP_MIB_ITEM("PgmInCsumErrors", PGM_MIB_INCSUMERRORS),
+	SNMP_MIB_ITEM("PgmInMalformed", PGM_MIB_INMALFORMED),
+	SNMP_MIB_ITEM("PgmInNoSocket", PGM_MIB_INNOSOCKET),
+	SNMP_MIB_SENTINEL
+};
+
+static int pgm_snmp_seq_show(struct seq_file *seq, void *v)
+{
+	struct pgm_net *pn = pgm_net(seq_file_single_net(seq));
+	int i;
+
+	for (i = 0; pgm_snmp_list[i].name; i++)
+		seq_printf(seq, "%s\t%lu\n", pgm_snmp_list[i].name,
+			   snmp_fold_field(pn->mib, pgm_snmp_list[i].entry));
+	return 0;
+}
+
+/**
+ * pgm_mib_net_init() - set up the counters of a network namespace
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pgm_mib_net_init(struct net *net)
+{
+	struct pgm_net *pn = pgm_net(net);
+	struct proc_dir_entry *dir;
+
+	BUILD_BUG_ON(ARRAY_SIZE(pgm_snmp_list) != __PGM_MIB_MAX);
+
+	pn->mib = alloc_percpu(struct pgm_mib);
+	if (!pn->mib)
+		return -ENOMEM;
+
+	dir = proc_net_mkdir(net, "pgm", net->proc_net);
+	if (!dir)
+		goto err_free;
+	if (!proc_create_net_single("snmp", 0444, dir, pgm_snmp_seq_show, NULL))
+		goto err_proc;
+	return 0;
+
+err_proc:
+	remove_proc_subtree("pgm", net->proc_net);
+err_free:
+	free_percpu(pn->mib);
+	return -ENOMEM;
+}
+
+/**
+ * pgm_mib_net_exit() - release the counters of a network namespace
+ * @net: the namespace
+ */
+void pgm_mib_net_exit(struct net *net)
+{
+	remove_proc_subtree("pgm", net->proc_net);
+	free_percpu(pgm_net(net)->mib);
+}
