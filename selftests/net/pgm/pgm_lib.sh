@@ -76,7 +76,8 @@ pgm_lib_require_root()
 	[ "$(id -u)" = 0 ] || pgm_lib_skip_all "needs root"
 }
 
-# pgm_lib_ns_new: create a uniquely named netns, print its name.
+# pgm_lib_ns_new VAR: create a uniquely named netns (removed at exit),
+# store its name in VAR.
 pgm_lib_ns_new()
 {
 	local ns
@@ -85,7 +86,7 @@ pgm_lib_ns_new()
 	ip netns add "$ns" || return 1
 	ip -netns "$ns" link set lo up
 	pgm_lib_namespaces+=("$ns")
-	echo "$ns"
+	printf -v "$1" '%s' "$ns"
 }
 
 pgm_lib_cleanup()
@@ -145,4 +146,61 @@ pgm_lib_scale()
 {
 	awk -v n="$1" -v s="${PGM_TEST_SCALE:-1}" \
 		'BEGIN { v = int(n * s); print (v < 1) ? 1 : v }'
+}
+
+# Topology used by the transfer tests and the demo:
+#
+#        pgm-snd (10.88.0.1)
+#            |  veth
+#        [ bridge pgmbr0 in the calling namespace ]
+#         |            |            |    veth, netem on the bridge side
+#     pgm-rcv1     pgm-rcv2  ...  pgm-rcvN   (10.88.0.11, .12, ...)
+#
+# pgm_lib_topo_bridge N sets it up with namespace names pgm_lib_snd and
+# pgm_lib_rcv[1..N]; every namespace routes 224.0.0.0/4 to its link.
+pgm_lib_snd=
+pgm_lib_rcv=()
+
+pgm_lib_topo_bridge()
+{
+	local n=$1 i ns
+
+	ip link add pgmbr0 type bridge mcast_snooping 0 || return 1
+	ip link set pgmbr0 up
+	pgm_lib_ns_new pgm_lib_snd || return 1
+	_pgm_lib_attach "$pgm_lib_snd" 0 10.88.0.1 || return 1
+	for ((i = 1; i <= n; i++)); do
+		pgm_lib_ns_new ns || return 1
+		pgm_lib_rcv[i]=$ns
+		_pgm_lib_attach "$ns" "$i" "10.88.0.$((10 + i))" || return 1
+	done
+}
+
+# _pgm_lib_attach NETNS INDEX ADDR: a veth pair from the bridge (pgmp<INDEX>)
+# into NETNS (eth0).
+_pgm_lib_attach()
+{
+	local ns=$1 port=pgmp$2
+
+	ip link add "$port" type veth peer name eth0 netns "$ns" || return 1
+	ip link set "$port" master pgmbr0 up
+	ip -netns "$ns" addr add "$3/24" dev eth0
+	ip -netns "$ns" link set eth0 up
+	ip -netns "$ns" route add 224.0.0.0/4 dev eth0
+}
+
+# pgm_lib_netem INDEX ARGS...: impair what the bridge sends to receiver
+# INDEX (0 = the sender), e.g. pgm_lib_netem 2 loss 5% duplicate 1%.
+pgm_lib_netem()
+{
+	local port=pgmp$1
+
+	shift
+	tc qdisc replace dev "$port" root netem "$@"
+}
+
+pgm_lib_topo_cleanup()
+{
+	ip link del pgmbr0 2> /dev/null
+	pgm_lib_cleanup
 }

@@ -103,7 +103,7 @@ pgm_lib_check "module loaded by alias net-pf-2-proto-113-type-1" pgm_lib_module_
 
 # Per-namespace state: counters and socket counts of their own, and a
 # namespace torn down with the module loaded releases everything.
-ns=$(pgm_lib_ns_new)
+pgm_lib_ns_new ns
 pgm_lib_check "a new namespace has its own /proc/net/pgm/snmp" \
 	ip netns exec "$ns" test -r /proc/net/pgm/snmp
 hold_sockets stream 2 "$ns"
