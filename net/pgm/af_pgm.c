@@ -15,15 +15,36 @@
 #include "pgm.h"
 
 unsigned int pgm_net_id __read_mostly;
+struct workqueue_struct *pgm_wq __read_mostly;
 
 static int __net_init pgm_net_init(struct net *net)
 {
-	return pgm_mib_net_init(net);
+	struct pgm_net *pn = pgm_net(net);
+	int err;
+
+	err = pgm_demux_net_init(pn);
+	if (err)
+		return err;
+	err = pgm_sysctl_net_init(net);
+	if (err)
+		goto err_demux;
+	err = pgm_mib_net_init(net);
+	if (err)
+		goto err_sysctl;
+	return 0;
+
+err_sysctl:
+	pgm_sysctl_net_exit(net);
+err_demux:
+	pgm_demux_net_exit(pn);
+	return err;
 }
 
 static void __net_exit pgm_net_exit(struct net *net)
 {
 	pgm_mib_net_exit(net);
+	pgm_sysctl_net_exit(net);
+	pgm_demux_net_exit(pgm_net(net));
 }
 
 static struct pernet_operations pgm_net_ops = {
@@ -41,23 +62,30 @@ static struct inet_protosw pgm_rdm_protosw = {
 	.type		= SOCK_RDM,
 	.protocol	= IPPROTO_PGM,
 	.prot		= &pgm_prot,
-	.ops		= &pgm_rdm_ops,
+	.ops		= &pgm_ops,
 };
 
 static struct inet_protosw pgm_stream_protosw = {
 	.type		= SOCK_STREAM,
 	.protocol	= IPPROTO_PGM,
 	.prot		= &pgm_prot,
-	.ops		= &pgm_stream_ops,
+	.ops		= &pgm_ops,
 };
 
 static int __init pgm_init(void)
 {
 	int err;
 
+	BUILD_BUG_ON(sizeof(struct pgm_skb_cb) > sizeof_field(struct sk_buff, cb));
+
+	/* Final release of closed sources that drained their windows. */
+	pgm_wq = alloc_workqueue("pgm", WQ_UNBOUND, 0);
+	if (!pgm_wq)
+		return -ENOMEM;
+
 	err = register_pernet_subsys(&pgm_net_ops);
 	if (err)
-		goto out;
+		goto out_wq;
 
 	err = proto_register(&pgm_prot, 1);
 	if (err)
@@ -80,7 +108,8 @@ out_proto:
 	proto_unregister(&pgm_prot);
 out_pernet:
 	unregister_pernet_subsys(&pgm_net_ops);
-out:
+out_wq:
+	destroy_workqueue(pgm_wq);
 	return err;
 }
 
@@ -91,6 +120,7 @@ static void __exit pgm_exit(void)
 	inet_del_protocol(&pgm_protocol, IPPROTO_PGM);
 	proto_unregister(&pgm_prot);
 	unregister_pernet_subsys(&pgm_net_ops);
+	destroy_workqueue(pgm_wq);
 	rcu_barrier();
 }
 

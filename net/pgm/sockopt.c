@@ -1,10 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PGM socket options: level SOL_PGM, the Windows RM_* options.
- * Other levels go to the IP layer.
+ * PGM socket options: level SOL_PGM, the Windows RM_* options with
+ * Windows' numbers and layouts. Other levels go to the IP layer.
+ *
+ * Errors, as the rest of the socket API: ENOPROTOOPT for an unknown
+ * option, EINVAL for a short optlen or a value out of range, EOPNOTSUPP
+ * for what Windows does not support either (RM_FLUSHCACHE, the data-cache
+ * window) and for FEC until it is implemented, EISCONN for a sender
+ * setting that cannot change once the session runs, EADDRNOTAVAIL for
+ * an address that is not local.
  */
 
 #include <linux/build_bug.h>
+#include <linux/inetdevice.h>
+#include <linux/rtnetlink.h>
 #include <net/ip.h>
 #include <net/sock.h>
 
@@ -17,6 +26,65 @@ static_assert(sizeof(struct rm_sender_stats) == 13 * 8);
 static_assert(sizeof(struct rm_receiver_stats) == 18 * 8);
 static_assert(RM_RATE_WINDOW_SIZE == 1001);
 static_assert(RM_HIGH_SPEED_INTRANET_OPT == 1014);
+
+static bool pgm_running_source(const struct sock *sk)
+{
+	return pgm_sk(sk)->role == PGM_ROLE_SOURCE;
+}
+
+/* RM_RATE_WINDOW_SIZE: any one, two or three fields; zero means "not
+ * given". Windows keeps bytes = kbit/s * ms / 8: two fields fix the
+ * third; one field keeps the rate (or, given the rate, the time).
+ */
+static int pgm_set_send_window(struct sock *sk, const struct rm_send_window *w)
+{
+	struct pgm_params *p = &pgm_sk(sk)->params;
+	u64 rate = w->rate_kbits_per_sec, ms = w->window_size_in_msecs;
+	u64 bytes = w->window_size_in_bytes;
+	u64 wmem_max = READ_ONCE(pgm_net(sock_net(sk))->sysctl.wmem_max);
+
+	if (!rate && !ms && !bytes)
+		return -EINVAL;
+	if (rate && ms && bytes) {
+		/* All three must agree (to within the rounding of one ms). */
+		if (abs((s64)(rate * ms / 8) - (s64)bytes) > rate / 8 + 1)
+			return -EINVAL;
+	} else if (rate && ms) {
+		bytes = rate * ms / 8;
+	} else if (rate && bytes) {
+		ms = div64_u64(bytes * 8, rate);
+	} else if (ms && bytes) {
+		rate = div64_u64(bytes * 8, ms);
+	} else if (rate) {
+		ms = p->window_ms;
+		bytes = rate * ms / 8;
+	} else if (ms) {
+		rate = p->rate_kbps;
+		bytes = rate * ms / 8;
+	} else {
+		rate = p->rate_kbps;
+		ms = div64_u64(bytes * 8, rate);
+	}
+	if (!rate || !ms || !bytes || rate > U32_MAX || ms > U32_MAX ||
+	    bytes > wmem_max)
+		return -EINVAL;
+	p->rate_kbps = rate;
+	p->window_ms = ms;
+	p->window_bytes = bytes;
+	if (pgm_running_source(sk))
+		pgm_source_params_changed(sk);
+	return 0;
+}
+
+static int pgm_local_ifaddr(struct sock *sk, __be32 addr)
+{
+	if (addr == htonl(INADDR_ANY))
+		return 0;
+	if (inet_addr_type_table(sock_net(sk), addr, RT_TABLE_LOCAL) !=
+	    RTN_LOCAL)
+		return -EADDRNOTAVAIL;
+	return 0;
+}
 
 /**
  * pgm_setsockopt() - set a socket option
@@ -31,13 +99,129 @@ static_assert(RM_HIGH_SPEED_INTRANET_OPT == 1014);
 int pgm_setsockopt(struct sock *sk, int level, int optname,
 		   sockptr_t optval, unsigned int optlen)
 {
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct rm_send_window w;
+	struct rm_fec_info fec;
+	u32 val = 0;
+	int err = 0;
+
 	if (level != SOL_PGM)
 		return ip_setsockopt(sk, level, optname, optval, optlen);
 
 	switch (optname) {
+	case RM_RATE_WINDOW_SIZE:
+		if (optlen < sizeof(w))
+			return -EINVAL;
+		if (copy_from_sockptr(&w, optval, sizeof(w)))
+			return -EFAULT;
+		break;
+	case RM_USE_FEC:
+		if (optlen < sizeof(fec))
+			return -EINVAL;
+		if (copy_from_sockptr(&fec, optval, sizeof(fec)))
+			return -EFAULT;
+		break;
+	case RM_SET_MESSAGE_BOUNDARY:
+	case RM_SENDER_WINDOW_ADVANCE_METHOD:
+	case RM_LATEJOIN:
+	case RM_SET_SEND_IF:
+	case RM_ADD_RECEIVE_IF:
+	case RM_DEL_RECEIVE_IF:
+	case RM_SEND_WINDOW_ADV_RATE:
+	case RM_SET_MCAST_TTL:
+	case RM_HIGH_SPEED_INTRANET_OPT:
+		if (optlen < sizeof(val))
+			return -EINVAL;
+		if (copy_from_sockptr(&val, optval, sizeof(val)))
+			return -EFAULT;
+		break;
+	case RM_FLUSHCACHE:
+		return -EOPNOTSUPP;
+	case RM_SENDER_STATISTICS:
+	case RM_RECEIVER_STATISTICS:
+		return -EINVAL;		/* read-only */
 	default:
 		return -ENOPROTOOPT;
 	}
+
+	/* Group joins take the RTNL, which comes before the socket lock. */
+	if (optname == RM_ADD_RECEIVE_IF || optname == RM_DEL_RECEIVE_IF) {
+		rtnl_lock();
+		lock_sock(sk);
+		err = pgm_receive_if(sk, (__force __be32)val,
+				     optname == RM_ADD_RECEIVE_IF);
+		release_sock(sk);
+		rtnl_unlock();
+		return err;
+	}
+
+	lock_sock(sk);
+	switch (optname) {
+	case RM_RATE_WINDOW_SIZE:
+		err = pgm_set_send_window(sk, &w);
+		break;
+	case RM_USE_FEC:
+		/* FEC arrives with its own issue. */
+		err = -EOPNOTSUPP;
+		break;
+	case RM_SET_MESSAGE_BOUNDARY:
+		if (sk->sk_type != SOCK_RDM)
+			err = -EOPNOTSUPP;
+		else if (!pgm_running_source(sk))
+			err = -ENOTCONN;
+		else if (!val || ps->src->boundary_left || ps->src->apdu_len)
+			err = -EINVAL;
+		else
+			ps->src->boundary_left = val;
+		break;
+	case RM_SENDER_WINDOW_ADVANCE_METHOD:
+		if (val == RM_WINDOW_USE_AS_DATA_CACHE)
+			err = -EOPNOTSUPP;
+		else if (val != RM_WINDOW_ADVANCE_BY_TIME)
+			err = -EINVAL;
+		break;
+	case RM_LATEJOIN:
+		if (val > 75)
+			err = -EINVAL;
+		else
+			ps->params.latejoin_pct = val;
+		break;
+	case RM_SET_SEND_IF:
+		if (pgm_running_source(sk))
+			err = -EISCONN;
+		else
+			err = pgm_local_ifaddr(sk, (__force __be32)val);
+		if (!err)
+			ps->params.send_ifaddr = (__force __be32)val;
+		break;
+	case RM_SEND_WINDOW_ADV_RATE:
+		if (!val || val > 50)
+			err = -EINVAL;
+		else
+			ps->params.adv_pct = val;
+		break;
+	case RM_SET_MCAST_TTL:
+		if (!val || val > 255)
+			err = -EINVAL;
+		else
+			ps->params.ttl = val;
+		break;
+	case RM_HIGH_SPEED_INTRANET_OPT:
+		ps->params.high_speed = !!val;
+		break;
+	}
+	release_sock(sk);
+	return err;
+}
+
+static int pgm_put(char __user *optval, int __user *optlen, int len,
+		   const void *val, int size)
+{
+	if (len < size)
+		return -EINVAL;
+	if (put_user(size, optlen) || copy_to_user(optval, val, size))
+		return -EFAULT;
+	return 0;
 }
 
 /**
@@ -53,11 +237,81 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 int pgm_getsockopt(struct sock *sk, int level, int optname,
 		   char __user *optval, int __user *optlen)
 {
+	struct pgm_sock *ps = pgm_sk(sk);
+	union {
+		struct rm_send_window w;
+		struct rm_fec_info fec;
+		struct rm_sender_stats ss;
+		struct rm_receiver_stats rs;
+		u32 val;
+	} u;
+	int len, size = sizeof(u32);
+
 	if (level != SOL_PGM)
 		return ip_getsockopt(sk, level, optname, optval, optlen);
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
 
+	memset(&u, 0, sizeof(u));
+	lock_sock(sk);
 	switch (optname) {
+	case RM_RATE_WINDOW_SIZE:
+		u.w.rate_kbits_per_sec = ps->params.rate_kbps;
+		u.w.window_size_in_msecs = ps->params.window_ms;
+		u.w.window_size_in_bytes = ps->params.window_bytes;
+		size = sizeof(u.w);
+		break;
+	case RM_SENDER_WINDOW_ADVANCE_METHOD:
+		u.val = RM_WINDOW_ADVANCE_BY_TIME;
+		break;
+	case RM_LATEJOIN:
+		u.val = ps->params.latejoin_pct;
+		break;
+	case RM_SET_SEND_IF:
+		u.val = (__force u32)ps->params.send_ifaddr;
+		break;
+	case RM_SEND_WINDOW_ADV_RATE:
+		u.val = ps->params.adv_pct;
+		break;
+	case RM_SET_MCAST_TTL:
+		u.val = ps->params.ttl;
+		break;
+	case RM_HIGH_SPEED_INTRANET_OPT:
+		u.val = ps->params.high_speed;
+		break;
+	case RM_USE_FEC:
+		size = -EOPNOTSUPP;
+		break;
+	case RM_SENDER_STATISTICS:
+		if (ps->role == PGM_ROLE_SOURCE)
+			pgm_source_stats(sk, &u.ss);
+		else if (ps->role != PGM_ROLE_NONE)
+			size = -EINVAL;
+		size = size < 0 ? size : (int)sizeof(u.ss);
+		break;
+	case RM_RECEIVER_STATISTICS:
+		if (ps->role == PGM_ROLE_SESSION)
+			pgm_receiver_stats(sk, &u.rs);
+		else if (ps->role == PGM_ROLE_SOURCE)
+			size = -EINVAL;
+		size = size < 0 ? size : (int)sizeof(u.rs);
+		break;
+	case RM_FLUSHCACHE:
+		size = -EOPNOTSUPP;
+		break;
+	case RM_SET_MESSAGE_BOUNDARY:
+	case RM_ADD_RECEIVE_IF:
+	case RM_DEL_RECEIVE_IF:
+		size = -EINVAL;		/* write-only */
+		break;
 	default:
-		return -ENOPROTOOPT;
+		size = -ENOPROTOOPT;
+		break;
 	}
+	release_sock(sk);
+	if (size < 0)
+		return size;
+	return pgm_put(optval, optlen, len, &u, size);
 }

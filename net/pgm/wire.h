@@ -51,6 +51,31 @@ struct pgm_hdr {
 #define PGM_OPT_VAR_PKTLEN	0x40
 #define PGM_OPT_PARITY		0x80
 
+/* Address family of an NLA (RFC 1700). */
+#define PGM_AFI_IP		1
+#define PGM_AFI_IP6		2
+
+/* Option types (first byte of an option, low 7 bits). */
+#define PGM_OPT_LENGTH		0x00
+#define PGM_OPT_FRAGMENT	0x01
+#define PGM_OPT_NAK_LIST	0x02
+#define PGM_OPT_JOIN		0x03
+#define PGM_OPT_NAK_BO_IVL	0x04
+#define PGM_OPT_NAK_BO_RNG	0x05
+#define PGM_OPT_REDIRECT	0x07
+#define PGM_OPT_PARITY_PRM	0x08
+#define PGM_OPT_PARITY_GRP	0x09
+#define PGM_OPT_CURR_TGSIZE	0x0a
+#define PGM_OPT_NBR_UNREACH	0x0b
+#define PGM_OPT_PATH_NLA	0x0c
+#define PGM_OPT_SYN		0x0d
+#define PGM_OPT_FIN		0x0e
+#define PGM_OPT_RST		0x0f
+#define PGM_OPT_MASK		0x7f
+#define PGM_OPT_END		0x80	/* set on the last option */
+#define PGM_OPT_MAX		16	/* options per packet */
+#define PGM_OPT_RST_N		0x40	/* OPT_RST: NAKs will go unanswered */
+
 static inline bool pgm_type_is_data(__u8 type)
 {
 	type &= PGM_TYPE_MASK;

@@ -80,13 +80,13 @@ pgm_lib_require_root()
 # store its name in VAR.
 pgm_lib_ns_new()
 {
-	local ns
+	local _pgm_ns
 
-	ns=pgm-$$-$RANDOM
-	ip netns add "$ns" || return 1
-	ip -netns "$ns" link set lo up
-	pgm_lib_namespaces+=("$ns")
-	printf -v "$1" '%s' "$ns"
+	_pgm_ns=pgm-$$-$RANDOM
+	ip netns add "$_pgm_ns" || return 1
+	ip -netns "$_pgm_ns" link set lo up
+	pgm_lib_namespaces+=("$_pgm_ns")
+	printf -v "$1" '%s' "$_pgm_ns"
 }
 
 pgm_lib_cleanup()

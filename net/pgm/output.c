@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PGM output: the IPv4 header and the route for every packet the module
+ * sends. The IP output helpers that know about multicast TTLs and
+ * corking are not exported to modules, so the header is built here, as
+ * igmp.c does: TTL from the socket's PGM settings, the Router Alert
+ * option where RFC 3208 asks for it (SPM, RDATA, NCF), then
+ * ip_local_out(), which loops multicast back to local listeners.
+ */
+
+#include <linux/ip.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+#include "pgm.h"
+
+/* Room for the link layer, an IPv4 header with Router Alert, and PGM. */
+#define PGM_MAX_HEADER	(MAX_HEADER + 24 + 128)
+
+/**
+ * pgm_headroom() - headroom to reserve in a packet before its PGM header
+ *
+ * Return: bytes.
+ */
+unsigned int pgm_headroom(void)
+{
+	return PGM_MAX_HEADER;
+}
+
+/**
+ * pgm_alloc_ctl() - allocate a control packet (SPM, NCF, NAK, SPMR)
+ * @sk: the socket it is for
+ * @len: its PGM length
+ *
+ * Context: any; atomic allocation.
+ * Return: the skb with headroom reserved and @len bytes put, or NULL.
+ */
+struct sk_buff *pgm_alloc_ctl(struct sock *sk, unsigned int len)
+{
+	struct sk_buff *skb = alloc_skb(PGM_MAX_HEADER + len, GFP_ATOMIC);
+
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, PGM_MAX_HEADER);
+	skb_put(skb, len);
+	skb->priority = READ_ONCE(sk->sk_priority);
+	skb->mark = READ_ONCE(sk->sk_mark);
+	return skb;
+}
+
+/**
+ * pgm_xmit() - send a PGM packet
+ * @sk: the sending socket (for routing, marks and multicast loop)
+ * @skb: the packet, data at the PGM header, checksum filled in
+ * @saddr: source address, 0 to let routing choose
+ * @daddr: destination, a group or a unicast address
+ * @oif: output interface, 0 to let routing choose
+ * @ttl: IP TTL
+ * @router_alert: add the IP Router Alert option
+ *
+ * Consumes @skb.
+ *
+ * Return: 0 or a negative errno (counted in PgmOutErrors).
+ */
+int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
+	     int oif, u8 ttl, bool router_alert)
+{
+	struct net *net = sock_net(sk);
+	unsigned int iplen = router_alert ? 24 : 20;
+	struct flowi4 fl4;
+	struct rtable *rt;
+	struct iphdr *iph;
+	int err;
+
+	rt = ip_route_output_ports(net, &fl4, sk, daddr, saddr, 0, 0,
+				   IPPROTO_PGM, RT_TOS(inet_sk(sk)->tos), oif);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		PGM_INC_STATS(net, PGM_MIB_OUTERRORS);
+		return PTR_ERR(rt);
+	}
+	skb_dst_set(skb, &rt->dst);
+
+	skb_push(skb, iplen);
+	skb_reset_network_header(skb);
+	iph = ip_hdr(skb);
+	iph->version = 4;
+	iph->ihl = iplen / 4;
+	iph->tos = inet_sk(sk)->tos;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = ttl;
+	iph->protocol = IPPROTO_PGM;
+	iph->saddr = fl4.saddr;
+	iph->daddr = fl4.daddr;
+	if (router_alert) {
+		u8 *opt = (u8 *)(iph + 1);
+
+		opt[0] = IPOPT_RA;
+		opt[1] = 4;
+		opt[2] = 0;
+		opt[3] = 0;
+	}
+	ip_select_ident(net, skb, NULL);
+
+	err = ip_local_out(net, sk, skb);
+	if (unlikely(net_xmit_eval(err))) {
+		PGM_INC_STATS(net, PGM_MIB_OUTERRORS);
+		return net_xmit_errno(err);
+	}
+	return 0;
+}

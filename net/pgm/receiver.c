@@ -1,0 +1,1033 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * PGM receivers (RFC 3208 section 6): listeners, the sessions they make
+ * for each source (one accepted socket per TSI, Windows style), the
+ * receive window driving NAKs, in-order delivery and recvmsg().
+ *
+ * A listener is bound to a group and port and joined to the group. The
+ * first ODATA of an unknown source makes a session: a socket cloned from
+ * the listener, queued for accept(). Packets of known sources go straight
+ * to their sessions (input.c). A session's receive window holds what
+ * arrived out of order, NAKs the gaps (rxw.c) and hands contiguous data
+ * to the receive queue; charged to the session's receive buffer.
+ */
+
+#include <linux/igmp.h>
+#include <linux/inetdevice.h>
+#include <linux/rtnetlink.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/sock.h>
+
+#include "pgm.h"
+#include "seq.h"
+#include "wire.h"
+
+#define PGM_RXW_MIN	256
+#define PGM_RXW_MAX	16384
+
+static struct pgm_session *pgm_sess(const struct sock *sk)
+{
+	return pgm_sk(sk)->sess;
+}
+
+/* ----- listeners ----- */
+
+static int pgm_mc_change(struct sock *sk, __be32 group, __be32 ifaddr,
+			 bool join)
+{
+	struct ip_mreqn mreq = {
+		.imr_multiaddr.s_addr	= group,
+		.imr_address.s_addr	= ifaddr,
+	};
+
+	return join ? ip_mc_join_group(sk, &mreq) :
+		      ip_mc_leave_group(sk, &mreq);
+}
+
+/**
+ * pgm_join_groups() - join a receiver's group on its interfaces
+ * @sk: the socket
+ * @group: the group
+ * @ifaddrs: addresses of the interfaces (RM_ADD_RECEIVE_IF)
+ * @n: number of @ifaddrs; none: the default interface
+ *
+ * Context: RTNL and the socket lock held.
+ * Return: 0 or a negative errno.
+ */
+int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
+		    unsigned int n)
+{
+	unsigned int i;
+	int err;
+
+	if (!n)
+		return pgm_mc_change(sk, group, 0, true);
+	for (i = 0; i < n; i++) {
+		err = pgm_mc_change(sk, group, ifaddrs[i], true);
+		if (err && err != -EADDRINUSE)
+			return err;
+	}
+	return 0;
+}
+
+/**
+ * pgm_receive_if() - RM_ADD_RECEIVE_IF / RM_DEL_RECEIVE_IF
+ * @sk: a receiver's socket, bound to a group
+ * @addr: a local IPv4 address naming the interface
+ * @add: add (join there) or delete (leave there)
+ *
+ * The first interface added replaces the default interface; later ones
+ * add to it.
+ *
+ * Context: RTNL and the socket lock held.
+ * Return: 0 or a negative errno.
+ */
+int pgm_receive_if(struct sock *sk, __be32 addr, bool add)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_listener *lsn = ps->lsn;
+	unsigned int i;
+	int err;
+
+	if (!ps->group || !lsn || ps->role == PGM_ROLE_SESSION)
+		return -EINVAL;
+	if (inet_addr_type_table(sock_net(sk), addr, RT_TABLE_LOCAL) !=
+	    RTN_LOCAL)
+		return -EADDRNOTAVAIL;
+
+	for (i = 0; i < lsn->n_ifaddrs; i++)
+		if (lsn->ifaddrs[i] == addr)
+			break;
+	if (!add) {
+		if (i == lsn->n_ifaddrs)
+			return -EADDRNOTAVAIL;
+		pgm_mc_change(sk, ps->group, addr, false);
+		lsn->ifaddrs[i] = lsn->ifaddrs[--lsn->n_ifaddrs];
+		return 0;
+	}
+	if (i < lsn->n_ifaddrs)
+		return 0;
+	if (lsn->n_ifaddrs == ARRAY_SIZE(lsn->ifaddrs))
+		return -ENOBUFS;
+	err = pgm_mc_change(sk, ps->group, addr, true);
+	if (err && err != -EADDRINUSE)
+		return err;
+	if (!lsn->n_ifaddrs)	/* the first one replaces the default */
+		pgm_mc_change(sk, ps->group, 0, false);
+	lsn->ifaddrs[lsn->n_ifaddrs++] = addr;
+	return 0;
+}
+
+/**
+ * pgm_listen() - listen() for sessions on the group the socket is bound to
+ * @sock: the socket
+ * @backlog: sessions that may wait for accept()
+ *
+ * Return: 0 or a negative errno.
+ */
+int pgm_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	struct pgm_sock *ps = pgm_sk(sk);
+	int err = 0;
+
+	lock_sock(sk);
+	backlog = clamp(backlog, 1,
+			(int)READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
+	if (ps->role == PGM_ROLE_LISTENER) {
+		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	} else if (ps->role != PGM_ROLE_NONE || !ps->group) {
+		err = -EINVAL;
+	} else {
+		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+		ps->cookie = get_random_u64() | 1;
+		memset(&ps->tsi, 0, sizeof(ps->tsi));
+		ps->key_pad = 0;
+		ps->role = PGM_ROLE_LISTENER;
+		inet_sk_set_state(sk, TCP_LISTEN);
+		err = pgm_hash_listener(sk);
+		if (err) {
+			ps->role = PGM_ROLE_NONE;
+			inet_sk_set_state(sk, TCP_CLOSE);
+		}
+	}
+	release_sock(sk);
+	return err;
+}
+
+/* A session leaving its listener's accept queue: return the queue's reference. */
+static struct sock *pgm_dequeue(struct sock *listener)
+{
+	struct pgm_listener *lsn = pgm_sk(listener)->lsn;
+	struct pgm_session *sess;
+
+	sess = list_first_entry_or_null(&lsn->accept_queue, struct pgm_session,
+					accept_node);
+	if (!sess)
+		return NULL;
+	list_del_init(&sess->accept_node);
+	sk_acceptq_removed(listener);
+	return sess->sk;
+}
+
+/**
+ * pgm_accept() - take a session from a listener's queue
+ * @sk: the listener
+ * @flags: O_NONBLOCK for a non-blocking accept
+ * @err: the error, if NULL is returned
+ * @kern: a kernel socket
+ *
+ * The session joins its listener's groups itself, so that it keeps
+ * receiving if the listener is closed first.
+ *
+ * Return: the session's socket, or NULL with @err set.
+ */
+struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct sock *newsk = NULL;
+	long timeo;
+
+	lock_sock(sk);
+	*err = -EINVAL;
+	if (ps->role != PGM_ROLE_LISTENER)
+		goto out;
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (list_empty(&ps->lsn->accept_queue)) {
+		if (!timeo) {
+			*err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			*err = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(sk, &timeo,
+			      !list_empty(&ps->lsn->accept_queue) ||
+			      ps->role != PGM_ROLE_LISTENER, &wait);
+		if (ps->role != PGM_ROLE_LISTENER)
+			break;
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (ps->role == PGM_ROLE_LISTENER)
+		newsk = pgm_dequeue(sk);
+out:
+	release_sock(sk);
+	if (newsk) {
+		*err = 0;
+		struct pgm_session *sess = pgm_sk(newsk)->sess;
+
+		rtnl_lock();
+		lock_sock(newsk);
+		pgm_join_groups(newsk, sess->group, sess->ifaddrs,
+				sess->n_ifaddrs);
+		release_sock(newsk);
+		rtnl_unlock();
+		/* The accept queue's reference; the user holds the socket's own. */
+		sock_put(newsk);
+	}
+	return newsk;
+}
+
+/**
+ * pgm_listener_destroy() - release a listener and the sessions nobody accepted
+ * @sk: the socket (also any socket that never became a source or session)
+ *
+ * Context: process.
+ */
+void pgm_listener_destroy(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct sock *child;
+
+	if (!ps->lsn)
+		return;
+	for (;;) {
+		lock_sock(sk);
+		child = pgm_dequeue(sk);
+		release_sock(sk);
+		if (!child)
+			break;
+		sk_common_release(child);
+		sock_put(child);
+	}
+	kfree(ps->lsn);
+	ps->lsn = NULL;
+}
+
+/* ----- reading ----- */
+
+/* recvmsg()'s source address: the sender's unicast address and PGM port. */
+static void pgm_msg_name(struct sock *sk, struct msghdr *msg, int *addr_len)
+{
+	DECLARE_SOCKADDR(struct sockaddr_in *, sin, msg->msg_name);
+
+	if (!sin)
+		return;
+	sin->sin_family = AF_INET;
+	sin->sin_port = inet_sk(sk)->inet_dport;
+	sin->sin_addr.s_addr = inet_sk(sk)->inet_daddr;
+	memset(sin->sin_zero, 0, sizeof(sin->sin_zero));
+	*addr_len = sizeof(*sin);
+}
+
+/* Nothing queued: the end of the session (0), its failure (ECONNRESET
+ * once, then end of file), or nothing yet.
+ */
+static int pgm_recv_empty(struct sock *sk)
+{
+	struct pgm_session *sess = pgm_sk(sk)->sess;
+
+	if (sess->reset && !(sk->sk_shutdown & RCV_SHUTDOWN)) {
+		WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+		return -ECONNRESET;
+	}
+	if (sk->sk_shutdown & RCV_SHUTDOWN)
+		return 0;
+	return -EAGAIN;
+}
+
+/**
+ * pgm_recvmsg() - read from a session
+ * @sk: the socket
+ * @msg: where to
+ * @len: room in @msg
+ * @flags: MSG_DONTWAIT, MSG_PEEK, MSG_WAITALL (SOCK_STREAM), MSG_TRUNC
+ * @addr_len: length of the address written to msg_name
+ *
+ * Data comes in order, exactly once. SOCK_RDM: one message per call; a
+ * message longer than @len takes several calls, and the call that ends
+ * the message sets MSG_EOR. SOCK_STREAM: bytes, no boundaries. 0 at the
+ * end of the session, -ECONNRESET (once) when it failed, after all the
+ * data before the failure.
+ *
+ * Return: bytes read or a negative errno.
+ */
+int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		int *addr_len)
+{
+	bool rdm = sk->sk_type == SOCK_RDM, peek = flags & MSG_PEEK;
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct sk_buff *skb, *last = NULL;
+	size_t copied = 0, target;
+	long timeo;
+	int err = 0;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;
+	if (flags & MSG_ERRQUEUE)
+		return -EAGAIN;		/* nothing is ever queued there */
+
+	lock_sock(sk);
+	if (ps->role != PGM_ROLE_SESSION) {
+		err = ps->role == PGM_ROLE_SOURCE ? -EOPNOTSUPP : -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	target = !rdm && (flags & MSG_WAITALL) ? len : 1;
+	pgm_msg_name(sk, msg, addr_len);
+
+	skb = skb_peek(&sk->sk_receive_queue);
+	while (copied < len) {
+		struct pgm_skb_cb *cb;
+		size_t chunk;
+		bool eor;
+
+		if (!skb) {
+			if (copied >= target)
+				break;
+			err = pgm_recv_empty(sk);
+			if (err != -EAGAIN || !timeo)
+				break;
+			if (signal_pending(current)) {
+				err = sock_intr_errno(timeo);
+				break;
+			}
+			err = 0;
+			sk_wait_data(sk, &timeo, last);
+			skb = last ? skb_peek_next(last, &sk->sk_receive_queue) :
+				     skb_peek(&sk->sk_receive_queue);
+			continue;
+		}
+		/* Only the head can be partly read: cb->consumed is 0 elsewhere. */
+		cb = PGM_SKB_CB(skb);
+		chunk = min_t(size_t, skb->len - cb->consumed, len - copied);
+		if (skb_copy_datagram_msg(skb, cb->consumed, msg, chunk)) {
+			err = -EFAULT;
+			break;
+		}
+		copied += chunk;
+		if (cb->consumed + chunk < skb->len) {
+			if (!peek)
+				cb->consumed += chunk;
+			break;
+		}
+		eor = rdm && (cb->flags & PGM_CB_EOR);
+		last = skb;
+		skb = skb_peek_next(skb, &sk->sk_receive_queue);
+		if (!peek) {
+			__skb_unlink(last, &sk->sk_receive_queue);
+			kfree_skb(last);
+			last = NULL;
+		}
+		if (eor) {
+			msg->msg_flags |= MSG_EOR;
+			break;
+		}
+	}
+	if (copied)
+		err = copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* ----- sessions ----- */
+
+static u64 pgm_earliest(u64 a, u64 b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	return min(a, b);
+}
+
+/* Arm rx_timer for the next thing due, unless it already fires earlier. */
+static void pgm_session_rearm(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	u64 t;
+
+	if (sess->reset)
+		return;
+	t = pgm_rxw_next_deadline(&sess->rxw);
+	if (!sess->spm_seen)
+		t = pgm_earliest(t, sess->spmr_due);
+	t = pgm_earliest(t, sess->last_heard +
+			 (u64)ps->params.peer_expiry * PGM_MS);
+	if (sess->timer_at && sess->timer_at <= t &&
+	    timer_pending(&ps->rx_timer))
+		return;
+	sess->timer_at = t;
+	pgm_reset_timer(sk, &ps->rx_timer, t);
+}
+
+/* The session failed: deliver what came before, then ECONNRESET. */
+static void pgm_session_reset(struct sock *sk)
+{
+	struct pgm_session *sess = pgm_sess(sk);
+	void *data;
+
+	if (sess->reset)
+		return;
+	sess->reset = true;
+	while ((data = pgm_rxw_drain(&sess->rxw)))
+		kfree_skb(data);
+	PGM_INC_STATS(sock_net(sk), PGM_MIB_RESETS);
+	sk->sk_data_ready(sk);
+}
+
+static void pgm_session_eof(struct sock *sk)
+{
+	WRITE_ONCE(sk->sk_shutdown, sk->sk_shutdown | RCV_SHUTDOWN);
+	sk->sk_state_change(sk);
+	sk->sk_data_ready(sk);
+}
+
+/* Hand in-order data to the receive queue, message by message. */
+static void pgm_session_deliver(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	bool delivered = false;
+	struct sk_buff *skb;
+	void *data;
+	u32 sqn;
+	int r;
+
+	while (!sess->reset &&
+	       (r = pgm_rxw_pop(&sess->rxw, &data, &sqn)) != PGM_RXW_NONE) {
+		struct pgm_skb_cb *cb;
+
+		if (r == PGM_RXW_UNRECOVERABLE) {
+			PGM_INC_STATS(sock_net(sk), PGM_MIB_UNRECOVERABLE);
+			pgm_session_reset(sk);
+			break;
+		}
+		skb = data;
+		cb = PGM_SKB_CB(skb);
+		if (sess->apdu_skip) {
+			/* We joined in the middle of a message: not ours. */
+			if ((cb->flags & PGM_CB_FRAG) && cb->apdu_off) {
+				kfree_skb(skb);
+				continue;
+			}
+			sess->apdu_skip = false;
+		}
+		if (cb->flags & PGM_CB_FRAG) {
+			if (!cb->apdu_off) {
+				sess->apdu_len = cb->apdu_len;
+				sess->apdu_next = 0;
+			}
+			if (cb->apdu_off != sess->apdu_next ||
+			    cb->apdu_len != sess->apdu_len) {
+				/* A broken message: the source is at fault. */
+				kfree_skb(skb);
+				PGM_INC_STATS(sock_net(sk), PGM_MIB_INMALFORMED);
+				pgm_session_reset(sk);
+				break;
+			}
+			sess->apdu_next += skb->len;
+		}
+		ps->rstats.data_bytes_received += skb->len;
+		__skb_queue_tail(&sk->sk_receive_queue, skb);
+		delivered = true;
+	}
+	if (delivered)
+		sk->sk_data_ready(sk);
+	if (sess->fin && !sess->reset &&
+	    pgm_seq_after(sess->rxw.commit, sess->fin_lead) &&
+	    !(sk->sk_shutdown & RCV_SHUTDOWN))
+		pgm_session_eof(sk);
+}
+
+static void pgm_session_window_sample(struct pgm_session *sess)
+{
+	u64 span = pgm_rxw_span(&sess->rxw);
+
+	if (!sess->window_samples || span < sess->window_min)
+		sess->window_min = span;
+	if (span > sess->window_max)
+		sess->window_max = span;
+	sess->window_sum += span;
+	sess->window_samples++;
+}
+
+static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
+			     const struct pgm_rx *rx, u64 now)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	struct pgm_rxw *w = &sess->rxw;
+	struct net *net = sock_net(sk);
+	struct pgm_skb_cb *cb;
+	int r;
+
+	if (rx->type == PGM_TYPE_ODATA) {
+		__PGM_INC_STATS(net, PGM_MIB_INODATA);
+		ps->rstats.num_odata_packets_received++;
+	} else {
+		__PGM_INC_STATS(net, PGM_MIB_INRDATA);
+		ps->rstats.num_rdata_packets_received++;
+	}
+
+	if (!w->defined) {
+		u32 first = rx->sqn;
+
+		/* A late joiner may start as far back as OPT_JOIN allows. */
+		if (rx->has_join && pgm_seq_before(rx->join_min, first) &&
+		    first - rx->join_min < pgm_rxw_capacity(w) / 2)
+			first = rx->join_min;
+		if (pgm_seq_before(first, rx->trail) &&
+		    !pgm_seq_after(rx->trail, rx->sqn))
+			first = rx->trail;
+		pgm_rxw_define(w, first);
+		sess->apdu_skip = true;
+	}
+	pgm_rxw_update_trail(w, rx->trail);
+
+	/* Out-of-order data is bounded by the receive buffer. */
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    READ_ONCE(sk->sk_rcvbuf) && rx->sqn != w->commit) {
+		__PGM_INC_STATS(net, PGM_MIB_RCVBUFERRORS);
+		atomic_inc(&sk->sk_drops);
+		kfree_skb(skb);
+		return;
+	}
+
+	__skb_pull(skb, rx->tsdu_off);
+	skb_dst_drop(skb);
+	cb = PGM_SKB_CB(skb);
+	memset(cb, 0, sizeof(*cb));
+	cb->sqn = rx->sqn;
+	if (rx->has_frag) {
+		cb->flags |= PGM_CB_FRAG;
+		cb->apdu_first = rx->frag_first;
+		cb->apdu_off = rx->frag_off;
+		cb->apdu_len = rx->frag_len;
+		if (rx->frag_off + rx->tsdu_len == rx->frag_len)
+			cb->flags |= PGM_CB_EOR;
+	} else {
+		cb->flags |= PGM_CB_EOR;
+	}
+	skb_orphan(skb);
+	skb_set_owner_r(skb, sk);
+
+	r = pgm_rxw_add(w, rx->sqn, skb, now);
+	switch (r) {
+	case PGM_RXW_ADDED:
+		pgm_session_window_sample(sess);
+		return;
+	case PGM_RXW_OVERFLOW:
+		kfree_skb(skb);
+		pgm_session_reset(sk);
+		return;
+	default:
+		__PGM_INC_STATS(net, r == PGM_RXW_DUPLICATE ?
+				PGM_MIB_INDUPLICATES : PGM_MIB_INBEHIND);
+		ps->rstats.num_duplicate_data_packets++;
+		kfree_skb(skb);
+		return;
+	}
+}
+
+static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
+{
+	struct pgm_session *sess = pgm_sess(sk);
+
+	__PGM_INC_STATS(sock_net(sk), PGM_MIB_INSPM);
+	/* Out-of-sequence SPMs are discarded (RFC 3208 6.1). */
+	if (sess->spm_seen && !pgm_seq_after(rx->sqn, sess->spm_sqn))
+		return;
+	sess->spm_sqn = rx->sqn;
+	sess->source_nla = rx->nla;
+	if (!sess->spm_seen) {
+		sess->spm_seen = true;
+		sess->spmr_due = 0;
+		pgm_rxw_enable_naks(&sess->rxw, now);
+	}
+	if (rx->rst) {
+		pgm_session_reset(sk);
+		return;
+	}
+	/* trail 0 and lead 2^31: no window information. */
+	if (!(rx->trail == 0 && rx->lead == 0x80000000)) {
+		pgm_rxw_update_trail(&sess->rxw, rx->trail);
+		if (pgm_rxw_update_lead(&sess->rxw, rx->lead, now)) {
+			pgm_session_reset(sk);
+			return;
+		}
+	}
+	if (rx->fin && !sess->fin) {
+		sess->fin = true;
+		sess->fin_lead = rx->lead;
+	}
+}
+
+/**
+ * pgm_session_rcv() - a downstream packet for a session
+ * @sk: the session
+ * @skb: the packet, data at the PGM header; consumed
+ *
+ * Context: socket owner.
+ */
+void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	struct net *net = sock_net(sk);
+	struct pgm_rx rxbuf, *rx = &rxbuf;
+	unsigned int i;
+	u64 now;
+
+	if (sk->sk_state == TCP_CLOSE || ps->role != PGM_ROLE_SESSION ||
+	    sess->reset)
+		goto drop;
+	if (pgm_parse_skb(skb, rx)) {
+		__PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
+		goto drop;
+	}
+	now = pgm_now();
+	sess->last_heard = now;
+	if (rx->type == PGM_TYPE_SPM || pgm_type_is_data(rx->type))
+		ps->rstats.total_bytes_received += skb->len;
+
+	switch (rx->type) {
+	case PGM_TYPE_SPM:
+		pgm_session_spm(sk, rx, now);
+		break;
+	case PGM_TYPE_ODATA:
+	case PGM_TYPE_RDATA:
+		pgm_session_data(sk, skb, rx, now);
+		skb = NULL;
+		break;
+	case PGM_TYPE_NCF:
+		__PGM_INC_STATS(net, PGM_MIB_INNCF);
+		if (!(rx->options & PGM_OPT_PARITY))
+			for (i = 0; i < rx->n_naks; i++)
+				pgm_rxw_ncf(&sess->rxw, rx->naks[i], now);
+		break;
+	default:
+		__PGM_INC_STATS(net, PGM_MIB_INOTHER);
+		break;
+	}
+	pgm_session_deliver(sk);
+	pgm_session_rearm(sk);
+drop:
+	kfree_skb(skb);
+}
+
+static void pgm_session_send_naks(struct sock *sk, const u32 *naks,
+				  unsigned int n)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	struct net *net = sock_net(sk);
+	struct sk_buff *skb;
+
+	skb = pgm_build_nak(sk, PGM_TYPE_NAK, ps->dport, ps->tsi.sport,
+			    ps->tsi.gsi, naks, n, inet_sk(sk)->inet_daddr,
+			    ps->group);
+	if (!skb)
+		return;
+	if (!pgm_xmit(sk, skb, 0, sess->source_nla, 0,
+		      READ_ONCE(net->ipv4.sysctl_ip_default_ttl), false))
+		PGM_INC_STATS(net, PGM_MIB_OUTNAK);
+	ps->rstats.total_selective_naks_sent += n;
+}
+
+static void pgm_session_send_spmr(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct net *net = sock_net(sk);
+	struct sk_buff *skb;
+
+	skb = pgm_build_spmr(sk, ps->dport, ps->tsi.sport, ps->tsi.gsi);
+	if (skb && !pgm_xmit(sk, skb, 0, inet_sk(sk)->inet_daddr, 0,
+			     READ_ONCE(net->ipv4.sysctl_ip_default_ttl), false))
+		PGM_INC_STATS(net, PGM_MIB_OUTSPMR);
+}
+
+/**
+ * pgm_session_timeout() - NAKs due, SPMR due, session expiry
+ * @sk: the session
+ *
+ * Context: socket owner.
+ */
+void pgm_session_timeout(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	u32 naks[63];
+	unsigned int n;
+	u64 now;
+
+	if (sk->sk_state == TCP_CLOSE || ps->role != PGM_ROLE_SESSION ||
+	    sess->reset)
+		return;
+	now = pgm_now();
+	sess->timer_at = 0;
+	do {
+		pgm_rxw_timer(&sess->rxw, now, naks, ARRAY_SIZE(naks), &n);
+		if (n)
+			pgm_session_send_naks(sk, naks, n);
+	} while (n == ARRAY_SIZE(naks));
+
+	if (!sess->spm_seen && sess->spmr_due && now >= sess->spmr_due) {
+		pgm_session_send_spmr(sk);
+		sess->spmr_due = now + (u64)ps->params.spmr_bo_ivl * PGM_MS;
+	}
+	if (now - sess->last_heard >= (u64)ps->params.peer_expiry * PGM_MS) {
+		/* The source went silent: gone without saying goodbye. */
+		if (sess->fin)
+			pgm_session_eof(sk);
+		pgm_session_reset(sk);
+		return;
+	}
+	pgm_session_deliver(sk);
+	pgm_session_rearm(sk);
+}
+
+static struct pgm_rxw_slot *pgm_rxw_alloc(struct sock *sk, u32 *cap)
+{
+	u32 n = roundup_pow_of_two(clamp_t(u32, READ_ONCE(sk->sk_rcvbuf) / 1024,
+					   PGM_RXW_MIN, PGM_RXW_MAX));
+	struct pgm_rxw_slot *slots;
+
+	/* Atomic context: settle for a smaller window if memory is tight. */
+	for (; n >= PGM_RXW_MIN; n /= 2) {
+		slots = kmalloc_array(n, sizeof(*slots),
+				      GFP_ATOMIC | __GFP_NOWARN);
+		if (slots) {
+			*cap = n;
+			return slots;
+		}
+	}
+	return NULL;
+}
+
+/* A new session for the source of @skb (its first ODATA), cloned from
+ * the listener, hashed and queued for accept() (holding the accept
+ * queue's reference and the user's), given @skb. False if it could not
+ * be made: @skb is the caller's still.
+ */
+static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
+			       const struct pgm_session_key *key)
+{
+	struct pgm_sock *lps = pgm_sk(lsk), *ps;
+	struct net *net = sock_net(lsk);
+	struct pgm_rxw_params rp;
+	struct pgm_session *sess;
+	struct inet_sock *inet;
+	struct sock *sk;
+	u32 cap;
+
+	if (sk_acceptq_is_full(lsk)) {
+		__PGM_INC_STATS(net, PGM_MIB_ACCEPTQFULL);
+		return false;
+	}
+	sess = kzalloc(sizeof(*sess), GFP_ATOMIC);
+	if (!sess)
+		goto fail;
+	sess->slots = pgm_rxw_alloc(lsk, &cap);
+	if (!sess->slots)
+		goto fail_sess;
+	sk = sk_clone_lock(lsk, GFP_ATOMIC);
+	if (!sk)
+		goto fail_slots;
+	__acquire(&sk->sk_lock.slock);	/* sk_clone_lock() returns it locked */
+
+	ps = pgm_sk(sk);
+	inet = inet_sk(sk);
+	inet->mc_list = NULL;
+	RCU_INIT_POINTER(inet->inet_opt, NULL);
+	inet->inet_daddr = ip_hdr(skb)->saddr;
+	inet->inet_dport = key->tsi.sport;
+	sk->sk_ack_backlog = 0;
+	ps->role = PGM_ROLE_SESSION;
+	ps->hashed = false;
+	memset(&ps->node, 0, sizeof(ps->node));
+	ps->tsi = key->tsi;
+	ps->cookie = lps->cookie;
+	ps->sess = sess;
+	memset(&ps->sstats, 0, sizeof(ps->sstats));
+	memset(&ps->rstats, 0, sizeof(ps->rstats));
+	pgm_timers_init(sk);
+	INIT_WORK(&ps->release_work, lps->release_work.func);
+	inet_sk_set_state(sk, TCP_ESTABLISHED);
+
+	sess->sk = sk;
+	sess->group = lps->group;
+	memcpy(sess->ifaddrs, lps->lsn->ifaddrs, sizeof(sess->ifaddrs));
+	sess->n_ifaddrs = lps->lsn->n_ifaddrs;
+	sess->source_nla = ip_hdr(skb)->saddr;
+	sess->started = pgm_now();
+	sess->last_heard = sess->started;
+	INIT_LIST_HEAD(&sess->accept_node);
+	rp.nak_bo_ivl = (u64)ps->params.nak_bo_ivl * PGM_MS;
+	rp.nak_rpt_ivl = (u64)ps->params.nak_rpt_ivl * PGM_MS;
+	rp.nak_rdata_ivl = (u64)ps->params.nak_rdata_ivl * PGM_MS;
+	rp.nak_ncf_retries = min_t(u32, ps->params.nak_ncf_retries, 255);
+	rp.nak_data_retries = min_t(u32, ps->params.nak_data_retries, 255);
+	pgm_rxw_init(&sess->rxw, sess->slots, cap, &rp, get_random_u64());
+	/* Data before any SPM: ask for one after a random back-off. */
+	sess->spmr_due = sess->started + 1 +
+		get_random_u32_below(max_t(u32, ps->params.spmr_bo_ivl, 1)) *
+		PGM_MS;
+
+	if (pgm_hash_session(sk)) {
+		ps->sess = NULL;
+		__release(&sk->sk_lock.slock);
+		sk_free_unlock_clone(sk);
+		goto fail_slots;
+	}
+	sock_prot_inuse_add(net, sk->sk_prot, 1);
+	list_add_tail(&sess->accept_node, &lps->lsn->accept_queue);
+	sk_acceptq_added(lsk);
+	__PGM_INC_STATS(net, PGM_MIB_SESSIONS);
+
+	pgm_session_rcv(sk, skb);
+	bh_unlock_sock(sk);
+	lsk->sk_data_ready(lsk);
+	return true;
+
+fail_slots:
+	kfree(sess->slots);
+fail_sess:
+	kfree(sess);
+fail:
+	__PGM_INC_STATS(net, PGM_MIB_SESSIONFAIL);
+	return false;
+}
+
+/* The session of listener @lsk for @key, referenced, or NULL. */
+static struct sock *pgm_find_session(struct pgm_net *pn, struct sock *lsk,
+				     const struct pgm_session_key *key)
+{
+	struct rhlist_head *list, *pos;
+	struct pgm_sock *ps;
+
+	list = pgm_lookup_sessions(pn, key);
+	rhl_for_each_entry_rcu(ps, pos, list, node) {
+		struct sock *sk = pgm_to_sk(ps);
+
+		if (ps->cookie == pgm_sk(lsk)->cookie &&
+		    refcount_inc_not_zero(&sk->sk_refcnt))
+			return sk;
+	}
+	return NULL;
+}
+
+/**
+ * pgm_listener_rcv() - the first ODATA of a source the listener has no session for
+ * @sk: the listener
+ * @skb: the packet, data at the PGM header; consumed
+ *
+ * Makes the session (unless another CPU just did) and gives it the packet.
+ *
+ * Context: socket owner (softirq, or release_sock() with BH enabled).
+ */
+void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	struct pgm_net *pn = pgm_net(sock_net(sk));
+	const struct pgm_hdr *ph = (const struct pgm_hdr *)skb->data;
+	struct pgm_session_key key = {
+		.group	= ip_hdr(skb)->daddr,
+		.dport	= ph->dport,
+	};
+	struct sock *child;
+
+	if (sk->sk_state != TCP_LISTEN) {
+		kfree_skb(skb);
+		return;
+	}
+	memcpy(key.tsi.gsi, ph->gsi, sizeof(key.tsi.gsi));
+	key.tsi.sport = ph->sport;
+
+	local_bh_disable();
+	rcu_read_lock();
+	spin_lock(&pn->lock);
+	child = pgm_find_session(pn, sk, &key);
+	if (!child) {
+		if (!pgm_session_create(sk, skb, &key))
+			kfree_skb(skb);
+		spin_unlock(&pn->lock);
+		rcu_read_unlock();
+		local_bh_enable();
+		return;
+	}
+	spin_unlock(&pn->lock);
+	rcu_read_unlock();
+	local_bh_enable();
+	pgm_queue_rcv(child, skb);
+}
+
+/**
+ * pgm_deliver_downstream() - a packet from a source to its sessions
+ * @net: the namespace
+ * @skb: the packet (SPM, ODATA, RDATA, NCF, POLL); consumed
+ * @key: group, port and TSI from the packet
+ * @type: the packet type
+ *
+ * Each session of the source gets a copy; an ODATA also goes to every
+ * listener of the group and port that has no session for it yet.
+ *
+ * Context: softirq, RCU read side.
+ */
+void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
+			    const struct pgm_session_key *key, u8 type)
+{
+	struct pgm_group_key gkey = { .group = key->group, .port = key->dport };
+	struct pgm_net *pn = pgm_net(net);
+	struct rhlist_head *list, *pos;
+	struct sock *targets[16];
+	unsigned int n = 0, i;
+	struct pgm_sock *ps;
+
+	list = pgm_lookup_sessions(pn, key);
+	rhl_for_each_entry_rcu(ps, pos, list, node) {
+		struct sock *sk = pgm_to_sk(ps);
+
+		if (n < ARRAY_SIZE(targets) &&
+		    refcount_inc_not_zero(&sk->sk_refcnt))
+			targets[n++] = sk;
+	}
+	if (type == PGM_TYPE_ODATA) {
+		unsigned int sessions = n;
+
+		list = pgm_lookup_listeners(pn, &gkey);
+		rhl_for_each_entry_rcu(ps, pos, list, node) {
+			struct sock *sk = pgm_to_sk(ps);
+
+			for (i = 0; i < sessions; i++)
+				if (pgm_sk(targets[i])->cookie == ps->cookie)
+					break;
+			if (i == sessions && n < ARRAY_SIZE(targets) &&
+			    refcount_inc_not_zero(&sk->sk_refcnt))
+				targets[n++] = sk;
+		}
+	}
+	if (!n) {
+		__PGM_INC_STATS(net, PGM_MIB_INNOSOCKET);
+		kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct sk_buff *copy = i + 1 < n ? skb_clone(skb, GFP_ATOMIC) :
+						   skb;
+
+		if (!copy) {
+			sock_put(targets[i]);
+			continue;
+		}
+		pgm_queue_rcv(targets[i], copy);
+	}
+}
+
+/**
+ * pgm_session_destroy() - free a session's state
+ * @sk: the session, unhashed, timers stopped
+ */
+void pgm_session_destroy(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	void *data;
+
+	if (!sess)
+		return;
+	while ((data = pgm_rxw_drain(&sess->rxw)))
+		kfree_skb(data);
+	ps->sess = NULL;
+	kfree(sess->slots);
+	kfree(sess);
+}
+
+/**
+ * pgm_receiver_stats() - RM_RECEIVER_STATISTICS
+ * @sk: a session, locked
+ * @st: filled in
+ */
+void pgm_receiver_stats(struct sock *sk, struct rm_receiver_stats *st)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	u64 elapsed;
+
+	*st = ps->rstats;
+	if (!sess)
+		return;
+	st->trailing_edge_seq_id = sess->rxw.trail;
+	st->leading_edge_seq_id = sess->rxw.lead;
+	st->min_sequences_in_window = sess->window_min;
+	st->max_sequences_in_window = sess->window_max;
+	if (sess->window_samples)
+		st->average_sequences_in_window =
+			div64_u64(sess->window_sum, sess->window_samples);
+	st->first_nak_sequence_number = pgm_rxw_first_pending(&sess->rxw);
+	st->num_pending_naks = pgm_rxw_pending(&sess->rxw);
+	st->num_outstanding_naks = sess->rxw.wait_data.len;
+	st->num_data_packets_buffered = sess->rxw.held +
+					skb_queue_len(&sk->sk_receive_queue);
+	elapsed = pgm_now() - sess->started;
+	if (elapsed)
+		st->rate_kbits_per_sec_overall =
+			div64_u64(ps->rstats.total_bytes_received * 8 *
+				  1000000ULL, elapsed);
+	st->rate_kbits_per_sec_last = st->rate_kbits_per_sec_overall;
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * net.pgm.* sysctls: per-namespace defaults for new PGM sockets.
+ * Documentation/networking/pgm.rst lists them with their defaults and
+ * where they differ from Windows'.
+ */
+
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "pgm.h"
+
+static const struct pgm_sysctl pgm_sysctl_defaults = {
+	.p = {
+		/* Windows: 56 kbit/s and 10 MB, useless on a LAN today. */
+		.rate_kbps		= 50000,
+		.window_ms		= 1000,
+		.window_bytes		= 50000 / 8 * 1000,
+		.adv_pct		= 15,
+		.latejoin_pct		= 0,
+		/* Windows: 255. One hop keeps a first test on the LAN. */
+		.ttl			= 1,
+		.nak_bo_ivl		= 50,
+		.nak_rpt_ivl		= 200,
+		.nak_rdata_ivl		= 200,
+		.nak_ncf_retries	= 10,
+		.nak_data_retries	= 10,
+		.spm_ambient		= 1000,
+		.spm_heartbeat		= 100,
+		.spmr_bo_ivl		= 50,
+		.peer_expiry		= 30000,
+		.repair_ivl		= 50,
+	},
+	.rmem_default	= 4 << 20,
+	.wmem_max	= 128 << 20,
+};
+
+static u32 pgm_one = 1;
+static u32 pgm_ms_max = 3600 * 1000;
+static u32 pgm_pct_max = 50;
+static u32 pgm_latejoin_max = 75;
+static u32 pgm_ttl_max = 255;
+static u32 pgm_retries_max = 255;
+static u32 pgm_rate_max = 100 * 1000 * 1000;	/* kbit/s: 100 Gbit/s */
+static u32 pgm_rmem_min = 64 << 10;
+static u32 pgm_wmem_limit = 1 << 30;
+
+/* .data holds the field's offset here; each namespace gets a copy of
+ * the table pointing at its own struct pgm_sysctl.
+ */
+#define PGM_SYSCTL(_name, _field, _min, _max) {			\
+	.procname	= _name,					\
+	.data		= (void *)offsetof(struct pgm_sysctl, _field),	\
+	.maxlen		= sizeof(u32),					\
+	.mode		= 0644,						\
+	.proc_handler	= proc_douintvec_minmax,			\
+	.extra1		= _min,						\
+	.extra2		= _max,						\
+}
+
+static const struct ctl_table pgm_sysctl_table[] = {
+	PGM_SYSCTL("rate_kbps", p.rate_kbps, &pgm_one, &pgm_rate_max),
+	PGM_SYSCTL("window_ms", p.window_ms, &pgm_one, &pgm_ms_max),
+	PGM_SYSCTL("window_adv_pct", p.adv_pct, &pgm_one, &pgm_pct_max),
+	PGM_SYSCTL("latejoin_pct", p.latejoin_pct, SYSCTL_ZERO, &pgm_latejoin_max),
+	PGM_SYSCTL("mcast_ttl", p.ttl, &pgm_one, &pgm_ttl_max),
+	PGM_SYSCTL("nak_bo_ivl_ms", p.nak_bo_ivl, SYSCTL_ZERO, &pgm_ms_max),
+	PGM_SYSCTL("nak_rpt_ivl_ms", p.nak_rpt_ivl, &pgm_one, &pgm_ms_max),
+	PGM_SYSCTL("nak_rdata_ivl_ms", p.nak_rdata_ivl, &pgm_one, &pgm_ms_max),
+	PGM_SYSCTL("nak_ncf_retries", p.nak_ncf_retries, SYSCTL_ZERO, &pgm_retries_max),
+	PGM_SYSCTL("nak_data_retries", p.nak_data_retries, SYSCTL_ZERO, &pgm_retries_max),
+	PGM_SYSCTL("spm_ambient_ms", p.spm_ambient, &pgm_one, &pgm_ms_max),
+	PGM_SYSCTL("spm_heartbeat_min_ms", p.spm_heartbeat, &pgm_one, &pgm_ms_max),
+	PGM_SYSCTL("spmr_bo_ivl_ms", p.spmr_bo_ivl, &pgm_one, &pgm_ms_max),
+	PGM_SYSCTL("peer_expiry_ms", p.peer_expiry, &pgm_one, &pgm_ms_max),
+	PGM_SYSCTL("repair_ivl_ms", p.repair_ivl, SYSCTL_ZERO, &pgm_ms_max),
+	PGM_SYSCTL("rmem_default", rmem_default, &pgm_rmem_min, &pgm_wmem_limit),
+	PGM_SYSCTL("wmem_max", wmem_max, &pgm_rmem_min, &pgm_wmem_limit),
+	{ }
+};
+
+/**
+ * pgm_sysctl_net_init() - register net.pgm for a namespace
+ * @net: the namespace
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pgm_sysctl_net_init(struct net *net)
+{
+	struct pgm_net *pn = pgm_net(net);
+	struct ctl_table *t;
+	int i;
+
+	pn->sysctl = pgm_sysctl_defaults;
+	t = kmemdup(pgm_sysctl_table, sizeof(pgm_sysctl_table), GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; t[i].procname; i++)
+		t[i].data = (char *)&pn->sysctl + (uintptr_t)t[i].data;
+
+	pn->sysctl_hdr = register_net_sysctl(net, "net/pgm", t);
+	if (!pn->sysctl_hdr) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * pgm_sysctl_net_exit() - unregister net.pgm of a namespace
+ * @net: the namespace
+ */
+void pgm_sysctl_net_exit(struct net *net)
+{
+	struct pgm_net *pn = pgm_net(net);
+	struct ctl_table *t = pn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(pn->sysctl_hdr);
+	kfree(t);
+}
