@@ -290,6 +290,20 @@ static int pgm_recv_empty(struct sock *sk)
 	return -EAGAIN;
 }
 
+/* Is the message at the head of the queue whole, or enough for @len? */
+static bool pgm_msg_ready(struct sock *sk, size_t len)
+{
+	struct sk_buff *skb;
+	size_t queued = 0;
+
+	skb_queue_walk(&sk->sk_receive_queue, skb) {
+		queued += skb->len - PGM_SKB_CB(skb)->consumed;
+		if (PGM_SKB_CB(skb)->flags & PGM_CB_EOR || queued >= len)
+			return true;
+	}
+	return false;
+}
+
 /**
  * pgm_recvmsg() - read from a session
  * @sk: the socket
@@ -311,6 +325,7 @@ int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 {
 	bool rdm = sk->sk_type == SOCK_RDM, peek = flags & MSG_PEEK;
 	struct pgm_sock *ps = pgm_sk(sk);
+	bool flush = false;
 	struct sk_buff *skb, *last = NULL;
 	size_t copied = 0, target;
 	long timeo;
@@ -336,10 +351,26 @@ int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		size_t chunk;
 		bool eor;
 
+		/* SOCK_RDM: a message is read once it is whole, or once
+		 * what is queued of it fills the buffer (MSG_EOR marks the
+		 * read that ends it).
+		 */
+		if (skb && rdm && !copied && !flush && !pgm_msg_ready(sk, len))
+			skb = NULL;
 		if (!skb) {
 			if (copied >= target)
 				break;
 			err = pgm_recv_empty(sk);
+			if (err == -EAGAIN && rdm &&
+			    !skb_queue_empty(&sk->sk_receive_queue) &&
+			    (sk->sk_shutdown & RCV_SHUTDOWN ||
+			     pgm_sk(sk)->sess->reset)) {
+				/* The rest of the message will never come. */
+				skb = skb_peek(&sk->sk_receive_queue);
+				err = 0;
+				flush = true;
+				continue;
+			}
 			if (err != -EAGAIN || !timeo)
 				break;
 			if (signal_pending(current)) {
@@ -347,7 +378,7 @@ int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 				break;
 			}
 			err = 0;
-			sk_wait_data(sk, &timeo, last);
+			sk_wait_data(sk, &timeo, skb_peek_tail(&sk->sk_receive_queue));
 			skb = last ? skb_peek_next(last, &sk->sk_receive_queue) :
 				     skb_peek(&sk->sk_receive_queue);
 			continue;
@@ -518,6 +549,12 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	struct pgm_skb_cb *cb;
 	int r;
 
+	/* The source's trail never passes the data it sends. */
+	if (pgm_seq_after(rx->trail, rx->sqn)) {
+		__PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
+		kfree_skb(skb);
+		return;
+	}
 	if (rx->type == PGM_TYPE_ODATA) {
 		__PGM_INC_STATS(net, PGM_MIB_INODATA);
 		ps->rstats.num_odata_packets_received++;
@@ -605,8 +642,11 @@ static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
 		pgm_session_reset(sk);
 		return;
 	}
-	/* trail 0 and lead 2^31: no window information. */
-	if (!(rx->trail == 0 && rx->lead == 0x80000000)) {
+	/* trail 0 and lead 2^31: no window information; a trail past the
+	 * lead is no information either.
+	 */
+	if (!(rx->trail == 0 && rx->lead == 0x80000000) &&
+	    !pgm_seq_after(rx->trail, rx->lead + 1)) {
 		pgm_rxw_update_trail(&sess->rxw, rx->trail);
 		if (pgm_rxw_update_lead(&sess->rxw, rx->lead, now)) {
 			pgm_session_reset(sk);

@@ -310,7 +310,9 @@ static __poll_t pgm_poll(struct file *file, struct socket *sock,
 			mask |= EPOLLIN | EPOLLRDNORM;
 		break;
 	case PGM_ROLE_SESSION:
-		if (!skb_queue_empty_lockless(&sk->sk_receive_queue))
+		/* A failed session is readable: the read reports the error. */
+		if (!skb_queue_empty_lockless(&sk->sk_receive_queue) ||
+		    READ_ONCE(ps->sess->reset))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		break;
 	case PGM_ROLE_SOURCE:

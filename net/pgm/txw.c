@@ -60,6 +60,7 @@ int pgm_txw_append(struct pgm_txw *w, void *data, u32 len, u32 *sqn)
 	s->data = data;
 	s->len = len;
 	w->bytes += len;
+	w->unsent += len;
 	*sqn = w->next++;
 	return 0;
 }
@@ -86,7 +87,10 @@ void *pgm_txw_peek_odata(const struct pgm_txw *w, u32 *sqn)
  */
 void pgm_txw_odata_sent(struct pgm_txw *w, u64 now)
 {
-	slot_of(w, w->odata)->sent = now ? now : 1;
+	struct pgm_txw_slot *s = slot_of(w, w->odata);
+
+	s->sent = now ? now : 1;
+	w->unsent -= s->len;
 	w->odata++;
 }
 
@@ -116,6 +120,7 @@ void pgm_txw_grow_tail(struct pgm_txw *w, u32 more)
 {
 	slot_of(w, w->next - 1)->len += more;
 	w->bytes += more;
+	w->unsent += more;
 }
 
 /**
@@ -203,7 +208,8 @@ void pgm_txw_rtx_sent(struct pgm_txw *w, u64 now)
  * pgm_txw_advance() - move the trailing edge past one expired packet
  * @w: the window
  * @sent_before: packets first sent before this time (ns) have expired
- * @max_bytes: also expire the oldest packets while more are held
+ * @max_bytes: also expire the oldest packets while more bytes than this
+ *	have been sent and are held
  *
  * The edge never passes a packet not yet sent, nor one with a repair
  * queued (it moves on once the repair is out). Call until it returns
@@ -222,7 +228,7 @@ void *pgm_txw_advance(struct pgm_txw *w, u64 sent_before, u64 max_bytes)
 	s = slot_of(w, w->trail);
 	if (s->rtx_queued)
 		return NULL;
-	if (s->sent >= sent_before && w->bytes <= max_bytes)
+	if (s->sent >= sent_before && w->bytes - w->unsent <= max_bytes)
 		return NULL;
 	data = s->data;
 	w->bytes -= s->len;
@@ -264,6 +270,8 @@ void *pgm_txw_drain(struct pgm_txw *w)
 	s = slot_of(w, w->trail);
 	data = s->data;
 	w->bytes -= s->len;
+	if (!pgm_seq_before(w->trail, w->odata))
+		w->unsent -= s->len;
 	memset(s, 0, sizeof(*s));
 	w->trail++;
 	if (pgm_seq_before(w->odata, w->trail))

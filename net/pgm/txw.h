@@ -59,7 +59,8 @@ struct pgm_txw_stats {
  * @trail: oldest sequence held (TXW_TRAIL)
  * @odata: next sequence to send as ODATA
  * @next: next sequence to assign; the leading edge is @odata - 1
- * @bytes: payload bytes held
+ * @bytes: payload bytes held, sent or not
+ * @unsent: payload bytes not sent yet
  * @rtx_head: first slot index of the repair queue
  * @rtx_tail: last slot index of the repair queue
  * @rtx_len: repairs queued
@@ -72,6 +73,7 @@ struct pgm_txw {
 	u32			odata;
 	u32			next;
 	u64			bytes;
+	u64			unsent;
 	u32			rtx_head;
 	u32			rtx_tail;
 	u32			rtx_len;

@@ -119,11 +119,17 @@ TEST_F(txw, trail_by_time)
 
 TEST_F(txw, trail_by_size)
 {
+	u32 sqn;
+
 	send_n(&self->w, 6, 10 * MS);
 	while (pgm_txw_advance(&self->w, 0, 250))
 		;
 	ASSERT_EQ(200, self->w.bytes);
 	ASSERT_EQ(2, pgm_txw_len(&self->w));
+	/* Only sent data counts against the window's size. */
+	pgm_txw_append(&self->w, pkt(self->w.next), 1000, &sqn);
+	ASSERT_EQ(NULL, pgm_txw_advance(&self->w, 0, 250));
+	ASSERT_EQ(1000, self->w.unsent);
 }
 
 /* Unsent data and queued repairs hold the trailing edge. */
@@ -170,6 +176,7 @@ TEST_F(txw, drain)
 	ASSERT_EQ(4, n);
 	ASSERT_TRUE(pgm_txw_empty(&self->w));
 	ASSERT_EQ(0, self->w.bytes);
+	ASSERT_EQ(0, self->w.unsent);
 	ASSERT_EQ(NULL, pgm_txw_peek_rtx(&self->w, &(u32){0}));
 }
 
