@@ -53,7 +53,8 @@ struct sk_buff *pgm_alloc_ctl(struct sock *sk, unsigned int len)
  * pgm_xmit() - send a PGM packet
  * @sk: the sending socket (for routing, marks and multicast loop)
  * @skb: the packet, data at the PGM header, checksum filled in
- * @saddr: source address, 0 to let routing choose
+ * @saddr: source address, 0 to let routing choose (a source always
+ *	gives its own, which makes its route cacheable)
  * @daddr: destination, a group or a unicast address
  * @oif: output interface, 0 to let routing choose
  * @ttl: IP TTL
@@ -68,19 +69,41 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 {
 	struct net *net = sock_net(sk);
 	unsigned int iplen = router_alert ? 24 : 20;
-	struct flowi4 fl4;
-	struct rtable *rt;
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct dst_entry *dst = NULL;
+	bool cache;
 	struct iphdr *iph;
 	int err;
 
-	rt = ip_route_output_ports(net, &fl4, sk, daddr, saddr, 0, 0,
-				   IPPROTO_PGM, RT_TOS(inet_sk(sk)->tos), oif);
-	if (IS_ERR(rt)) {
-		kfree_skb(skb);
-		PGM_INC_STATS(net, PGM_MIB_OUTERRORS);
-		return PTR_ERR(rt);
+	/* A source sends to one group: keep that route in sk_dst_cache
+	 * (the source is always sent from by its owner). Others look up.
+	 */
+	cache = ps->role == PGM_ROLE_SOURCE && daddr == ps->group;
+	rcu_read_lock();
+	if (cache)
+		dst = __sk_dst_check(sk, 0);
+	if (!dst) {
+		struct flowi4 fl4;
+		struct rtable *rt;
+
+		rt = ip_route_output_ports(net, &fl4, sk, daddr, saddr, 0, 0,
+					   IPPROTO_PGM, RT_TOS(inet_sk(sk)->tos),
+					   oif);
+		if (IS_ERR(rt)) {
+			rcu_read_unlock();
+			kfree_skb(skb);
+			PGM_INC_STATS(net, PGM_MIB_OUTERRORS);
+			return PTR_ERR(rt);
+		}
+		dst = &rt->dst;
+		saddr = fl4.saddr;
+		if (cache)
+			sk_dst_set(sk, dst);
+		else
+			skb_dst_set(skb, dst);
 	}
-	skb_dst_set(skb, &rt->dst);
+	if (cache)
+		skb_dst_set_noref(skb, dst);
 
 	skb_push(skb, iplen);
 	skb_reset_network_header(skb);
@@ -91,8 +114,8 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 	iph->frag_off = htons(IP_DF);
 	iph->ttl = ttl;
 	iph->protocol = IPPROTO_PGM;
-	iph->saddr = fl4.saddr;
-	iph->daddr = fl4.daddr;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
 	if (router_alert) {
 		u8 *opt = (u8 *)(iph + 1);
 
@@ -102,8 +125,14 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 		opt[3] = 0;
 	}
 	ip_select_ident(net, skb, NULL);
+	/* The PGM checksum was computed here, in full: a local receiver
+	 * (loopback, veth) need not verify it again; on a real device this
+	 * means the same as CHECKSUM_NONE.
+	 */
+	skb->ip_summed = CHECKSUM_UNNECESSARY;
 
 	err = ip_local_out(net, sk, skb);
+	rcu_read_unlock();
 	if (unlikely(net_xmit_eval(err))) {
 		PGM_INC_STATS(net, PGM_MIB_OUTERRORS);
 		return net_xmit_errno(err);

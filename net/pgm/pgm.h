@@ -194,6 +194,7 @@ struct pgm_source {
  * @ifaddrs: the listener's receive interfaces
  * @n_ifaddrs: entries in @ifaddrs
  * @slots: the receive window's storage
+ * @grow_work: moves the window to its full-size storage (process context)
  */
 struct pgm_session {
 	struct pgm_rxw		rxw;
@@ -220,6 +221,7 @@ struct pgm_session {
 	__be32			ifaddrs[16];
 	unsigned int		n_ifaddrs;
 	struct pgm_rxw_slot	*slots;
+	struct work_struct	grow_work;
 };
 
 /**
@@ -558,7 +560,17 @@ void pgm_mib_net_exit(struct net *net);
 void pgm_sock_done(struct sock *sk);
 void pgm_write_space(struct sock *sk);
 
+/*
+ * Protocol time: the monotonic clock at tick resolution, which costs no
+ * clocksource read. NAK, SPM, window and expiry timers are timer_list
+ * timers anyway; only the token bucket needs pgm_now_precise().
+ */
 static inline u64 pgm_now(void)
+{
+	return ktime_get_coarse_ns();
+}
+
+static inline u64 pgm_now_precise(void)
 {
 	return ktime_get_ns();
 }

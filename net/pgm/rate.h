@@ -24,6 +24,21 @@ struct pgm_rate {
 };
 
 void pgm_rate_init(struct pgm_rate *r, u64 rate, u64 burst, u64 now);
+
+/* Enough credit for @bytes without a refill? */
+static inline bool pgm_rate_has(const struct pgm_rate *r, u32 bytes)
+{
+	return r->credit >= (u64)bytes * 1000000000ULL;
+}
+
+/* Spend credit checked with pgm_rate_has() or pgm_rate_delay(). */
+static inline void pgm_rate_spend(struct pgm_rate *r, u32 bytes)
+{
+	u64 cost = (u64)bytes * 1000000000ULL;
+
+	r->credit = r->credit > cost ? r->credit - cost : 0;
+}
+
 bool pgm_rate_take(struct pgm_rate *r, u32 bytes, u64 now);
 u64 pgm_rate_delay(struct pgm_rate *r, u32 bytes, u64 now);
 

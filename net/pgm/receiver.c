@@ -23,8 +23,13 @@
 #include "seq.h"
 #include "wire.h"
 
+/* Sessions start with a window that atomic context can allocate and grow
+ * to one sized by the receive buffer (a slot per 256 bytes of it) from
+ * process context.
+ */
 #define PGM_RXW_MIN	256
-#define PGM_RXW_MAX	16384
+#define PGM_RXW_START	1024
+#define PGM_RXW_MAX	65536
 
 static struct pgm_session *pgm_sess(const struct sock *sk)
 {
@@ -546,6 +551,7 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	struct pgm_session *sess = ps->sess;
 	struct pgm_rxw *w = &sess->rxw;
 	struct net *net = sock_net(sk);
+	unsigned int rmem, rcvbuf;
 	struct pgm_skb_cb *cb;
 	int r;
 
@@ -578,9 +584,15 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	}
 	pgm_rxw_update_trail(w, rx->trail);
 
-	/* Out-of-order data is bounded by the receive buffer. */
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    READ_ONCE(sk->sk_rcvbuf) && rx->sqn != w->commit) {
+	/* The receive buffer bounds what is held. New data is refused at
+	 * the limit; repairs, which let held data go, get half as much
+	 * again, and the packet the reader waits for is always taken.
+	 */
+	rmem = atomic_read(&sk->sk_rmem_alloc) + skb->truesize;
+	rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+	if (rx->sqn != w->commit &&
+	    rmem > (pgm_seq_after(rx->sqn, w->lead) ? rcvbuf :
+		    rcvbuf + rcvbuf / 2)) {
 		__PGM_INC_STATS(net, PGM_MIB_RCVBUFERRORS);
 		atomic_inc(&sk->sk_drops);
 		kfree_skb(skb);
@@ -783,14 +795,13 @@ void pgm_session_timeout(struct sock *sk)
 	pgm_session_rearm(sk);
 }
 
-static struct pgm_rxw_slot *pgm_rxw_alloc(struct sock *sk, u32 *cap)
+static struct pgm_rxw_slot *pgm_rxw_alloc(u32 *cap)
 {
-	u32 n = roundup_pow_of_two(clamp_t(u32, READ_ONCE(sk->sk_rcvbuf) / 1024,
-					   PGM_RXW_MIN, PGM_RXW_MAX));
 	struct pgm_rxw_slot *slots;
+	u32 n;
 
 	/* Atomic context: settle for a smaller window if memory is tight. */
-	for (; n >= PGM_RXW_MIN; n /= 2) {
+	for (n = PGM_RXW_START; n >= PGM_RXW_MIN; n /= 2) {
 		slots = kmalloc_array(n, sizeof(*slots),
 				      GFP_ATOMIC | __GFP_NOWARN);
 		if (slots) {
@@ -799,6 +810,35 @@ static struct pgm_rxw_slot *pgm_rxw_alloc(struct sock *sk, u32 *cap)
 		}
 	}
 	return NULL;
+}
+
+static u32 pgm_rxw_target(const struct sock *sk)
+{
+	return roundup_pow_of_two(clamp_t(u32, READ_ONCE(sk->sk_rcvbuf) / 256,
+					  PGM_RXW_START, PGM_RXW_MAX));
+}
+
+/* Process context: move the window to storage sized by the receive buffer. */
+static void pgm_session_grow(struct work_struct *work)
+{
+	struct pgm_session *sess = container_of(work, struct pgm_session,
+						grow_work);
+	struct sock *sk = sess->sk;
+	struct pgm_rxw_slot *slots, *old = NULL;
+	u32 cap = pgm_rxw_target(sk);
+
+	slots = kvmalloc_array(cap, sizeof(*slots), GFP_KERNEL);
+	lock_sock(sk);
+	if (slots && sk->sk_state != TCP_CLOSE && pgm_sess(sk) == sess &&
+	    cap > pgm_rxw_capacity(&sess->rxw)) {
+		old = pgm_rxw_resize(&sess->rxw, slots, cap);
+		sess->slots = slots;
+		slots = NULL;
+	}
+	release_sock(sk);
+	kvfree(slots);
+	kvfree(old);
+	sock_put(sk);
 }
 
 /* A new session for the source of @skb (its first ODATA), cloned from
@@ -824,7 +864,7 @@ static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
 	sess = kzalloc(sizeof(*sess), GFP_ATOMIC);
 	if (!sess)
 		goto fail;
-	sess->slots = pgm_rxw_alloc(lsk, &cap);
+	sess->slots = pgm_rxw_alloc(&cap);
 	if (!sess->slots)
 		goto fail_sess;
 	sk = sk_clone_lock(lsk, GFP_ATOMIC);
@@ -877,6 +917,11 @@ static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
 		goto fail_slots;
 	}
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
+	if (pgm_rxw_target(sk) > cap) {
+		INIT_WORK(&sess->grow_work, pgm_session_grow);
+		sock_hold(sk);
+		queue_work(pgm_wq, &sess->grow_work);
+	}
 	list_add_tail(&sess->accept_node, &lps->lsn->accept_queue);
 	sk_acceptq_added(lsk);
 	__PGM_INC_STATS(net, PGM_MIB_SESSIONS);
@@ -1034,7 +1079,7 @@ void pgm_session_destroy(struct sock *sk)
 	while ((data = pgm_rxw_drain(&sess->rxw)))
 		kfree_skb(data);
 	ps->sess = NULL;
-	kfree(sess->slots);
+	kvfree(sess->slots);
 	kfree(sess);
 }
 

@@ -193,6 +193,72 @@ u32 pgm_rxw_capacity(const struct pgm_rxw *w)
 	return w->mask + 1;
 }
 
+/* Re-link list @l of the old slots into the same list of the new ones. */
+static void relink(struct pgm_rxw *w, struct pgm_rxw_slot *old, u32 old_mask,
+		   struct pgm_rxw_list *l)
+{
+	u32 idx = l->head, n = l->len;
+
+	list_init(l);
+	while (n--) {
+		u32 sqn = w->commit + ((idx - w->commit) & old_mask);
+		u32 next = old[idx].next;
+		u32 nidx = sqn & w->mask;
+
+		/* Deadline order is kept: append at the tail. */
+		w->slots[nidx].prev = l->tail;
+		w->slots[nidx].next = PGM_RXW_NIL;
+		if (l->tail == PGM_RXW_NIL)
+			l->head = nidx;
+		else
+			w->slots[l->tail].next = nidx;
+		l->tail = nidx;
+		l->len++;
+		idx = next;
+	}
+}
+
+/**
+ * pgm_rxw_resize() - move the window to larger storage
+ * @w: the window
+ * @slots: storage for @capacity slots
+ * @capacity: the new capacity, a power of two, not smaller than the old
+ *
+ * Everything tracked keeps its state, its packet and its deadline.
+ *
+ * Return: the old storage, for the caller to free.
+ */
+struct pgm_rxw_slot *pgm_rxw_resize(struct pgm_rxw *w,
+				    struct pgm_rxw_slot *slots, u32 capacity)
+{
+	struct pgm_rxw_slot *old = w->slots;
+	u32 old_mask = w->mask, i, sqn;
+
+	for (i = 0; i < capacity; i++) {
+		memset(&slots[i], 0, sizeof(slots[i]));
+		slots[i].prev = PGM_RXW_NIL;
+		slots[i].next = PGM_RXW_NIL;
+	}
+	w->slots = slots;
+	w->mask = capacity - 1;
+	if (w->defined) {
+		for (sqn = w->commit; !pgm_seq_after(sqn, w->lead); sqn++) {
+			const struct pgm_rxw_slot *o = &old[sqn & old_mask];
+			struct pgm_rxw_slot *n = &slots[sqn & w->mask];
+
+			n->data = o->data;
+			n->deadline = o->deadline;
+			n->state = o->state;
+			n->ncf_retries = o->ncf_retries;
+			n->data_retries = o->data_retries;
+		}
+	}
+	relink(w, old, old_mask, &w->backoff);
+	relink(w, old, old_mask, &w->wait_ncf);
+	relink(w, old, old_mask, &w->wait_data);
+	return old;
+}
+
 /**
  * pgm_rxw_define() - place the window's start
  * @w: the window, not yet defined

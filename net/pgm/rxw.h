@@ -152,6 +152,8 @@ enum pgm_rxw_pop_result {
 void pgm_rxw_init(struct pgm_rxw *w, struct pgm_rxw_slot *slots,
 		  u32 capacity, const struct pgm_rxw_params *params, u64 seed);
 u32 pgm_rxw_capacity(const struct pgm_rxw *w);
+struct pgm_rxw_slot *pgm_rxw_resize(struct pgm_rxw *w,
+				    struct pgm_rxw_slot *slots, u32 capacity);
 void pgm_rxw_define(struct pgm_rxw *w, u32 first);
 int pgm_rxw_add(struct pgm_rxw *w, u32 sqn, void *data, u64 now);
 int pgm_rxw_update_lead(struct pgm_rxw *w, u32 lead, u64 now);

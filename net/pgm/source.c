@@ -78,7 +78,8 @@ static void pgm_send_spm(struct sock *sk, u64 now)
 		return;
 	src->last_spm = now;
 	ps->sstats.total_bytes_sent += skb->len;
-	pgm_rate_take(&src->rate, skb->len + 24, now);
+	if (pgm_rate_has(&src->rate, skb->len + 24))
+		pgm_rate_spend(&src->rate, skb->len + 24);
 	if (!pgm_xmit(sk, skb, src->src_addr, ps->group, src->oif,
 		      pgm_src_ttl(sk), true))
 		PGM_INC_STATS(sock_net(sk), PGM_MIB_OUTSPM);
@@ -144,7 +145,6 @@ void pgm_source_push(struct sock *sk)
 		struct pgm_data_opts opts = {};
 		struct sk_buff *skb, *pkt;
 		u32 sqn, wire;
-		u64 delay;
 		u8 type = PGM_TYPE_RDATA;
 
 		skb = pgm_txw_peek_rtx(&src->txw, &sqn);
@@ -166,10 +166,15 @@ void pgm_source_push(struct sock *sk)
 		}
 		wire = (type == PGM_TYPE_RDATA ? 24 : 20) +
 		       pgm_data_hdr_len(&opts) + skb->len;
-		delay = pgm_rate_delay(&src->rate, wire, now);
-		if (delay) {
-			pgm_tx_timer_arm(sk, delay);
-			return;
+		/* Refill (and read the precise clock) only when short. */
+		if (!pgm_rate_has(&src->rate, wire)) {
+			u64 delay = pgm_rate_delay(&src->rate, wire,
+						   pgm_now_precise());
+
+			if (delay) {
+				pgm_tx_timer_arm(sk, delay);
+				return;
+			}
 		}
 		pkt = pgm_build_data(sk, skb, type, sqn, src->txw.trail, &opts);
 		if (!pkt) {
@@ -177,7 +182,7 @@ void pgm_source_push(struct sock *sk)
 			pgm_tx_timer_arm(sk, PGM_MS);
 			return;
 		}
-		pgm_rate_take(&src->rate, wire, now);
+		pgm_rate_spend(&src->rate, wire);
 		if (type == PGM_TYPE_RDATA) {
 			pgm_txw_rtx_sent(&src->txw, now);
 			ps->sstats.repair_packets_sent++;
@@ -295,7 +300,8 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	now = pgm_now();
 	/* A small bucket: a few packets, or 2 ms at the rate. */
 	pgm_rate_init(&src->rate, (u64)p->rate_kbps * 1000 / 8,
-		      max_t(u64, 4 * mtu, (u64)p->rate_kbps * 2 / 8), now);
+		      max_t(u64, 4 * mtu, (u64)p->rate_kbps * 2 / 8),
+		      pgm_now_precise());
 	src->started = now;
 	src->rate_mark = now;
 
@@ -319,6 +325,8 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	inet->inet_sport = ps->tsi.sport;
 	inet->inet_num = ntohs(ps->tsi.sport);
 	pgm_source_sndbuf(sk);
+	/* The window frees packets in batches and wakes writers once. */
+	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 	inet_sk_set_state(sk, TCP_ESTABLISHED);
 
 	pgm_send_spm(sk, now);
@@ -350,7 +358,7 @@ void pgm_source_params_changed(struct sock *sk)
 	struct pgm_source *src = ps->src;
 
 	pgm_rate_init(&src->rate, (u64)ps->params.rate_kbps * 1000 / 8,
-		      src->rate.burst, pgm_now());
+		      src->rate.burst, pgm_now_precise());
 	pgm_source_sndbuf(sk);
 	sk->sk_write_space(sk);
 }
@@ -487,10 +495,14 @@ int pgm_source_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		struct sk_buff *skb;
 		u32 sqn;
 
-		err = pgm_wait_room(sk, &timeo, rdm ? chunk : 1,
-				    rdm && copied);
-		if (err)
-			break;
+		if (!pgm_room(sk, rdm ? chunk : 1)) {
+			/* Send what the rate allows, then wait for room. */
+			pgm_source_push(sk);
+			err = pgm_wait_room(sk, &timeo, rdm ? chunk : 1,
+					    rdm && copied);
+			if (err)
+				break;
+		}
 		skb = rdm ? NULL : pgm_txw_peek_unsent_tail(&src->txw, &sqn);
 		if (skb && skb->len < src->tsdu_max && !skb_cloned(skb) &&
 		    skb_tailroom(skb) >= min_t(size_t, chunk,
@@ -537,7 +549,6 @@ int pgm_source_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		cb->sqn = sqn;
 		copied += chunk;
 		ps->sstats.data_bytes_sent += chunk;
-		pgm_source_push(sk);
 	}
 	if (rdm && src->boundary_left)
 		src->boundary_left -= copied;

@@ -252,6 +252,39 @@ TEST_F(rxw, nak_batches_oldest_first)
 	ASSERT_EQ(49, total);
 }
 
+/* Growing the window keeps every state, packet and deadline, in order. */
+TEST_F(rxw, resize_keeps_everything)
+{
+	static struct pgm_rxw_slot big[256];
+	u32 next = 0xfffffff0u, i;
+	int lost = 0, got = 0;
+	u64 t;
+
+	pgm_rxw_init(&self->w, self->slots, 64, &params, 3);
+	pgm_rxw_define(&self->w, next);
+	pgm_rxw_enable_naks(&self->w, 0);
+	for (i = 0; i < 60; i++)
+		if (i % 5)
+			pgm_rxw_add(&self->w, next + i, pkt(next + i), i * MS);
+	pgm_rxw_ncf(&self->w, next + 5, 100 * MS);
+	t = pgm_rxw_next_deadline(&self->w);
+	ASSERT_EQ(11, pgm_rxw_pending(&self->w));
+
+	ASSERT_TRUE(pgm_rxw_resize(&self->w, big, 256) == self->slots);
+	ASSERT_EQ(256, pgm_rxw_capacity(&self->w));
+	ASSERT_EQ(t, pgm_rxw_next_deadline(&self->w));
+	ASSERT_EQ(11, pgm_rxw_pending(&self->w));
+	ASSERT_EQ(1, self->w.wait_data.len);
+	/* Now wider than the old capacity. */
+	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, next + 200, pkt(next + 200), 0));
+	for (i = 0; i < 200; i++)
+		pgm_rxw_add(&self->w, next + i, pkt(next + i), 0);
+	got = pop_all(&self->w, &next, &lost);
+	ASSERT_EQ(201, got);
+	ASSERT_EQ(0, lost);
+	ASSERT_EQ(0, pgm_rxw_next_deadline(&self->w));
+}
+
 TEST_F(rxw, drain_returns_held)
 {
 	int n = 0;
