@@ -560,8 +560,7 @@ void pgm_mib_net_exit(struct net *net);
 void pgm_sock_done(struct sock *sk);
 void pgm_write_space(struct sock *sk);
 
-/*
- * Protocol time: the monotonic clock at tick resolution, which costs no
+/* Protocol time: the monotonic clock at tick resolution, which costs no
  * clocksource read. NAK, SPM, window and expiry timers are timer_list
  * timers anyway; only the token bucket needs pgm_now_precise().
  */
