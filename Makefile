@@ -9,24 +9,27 @@
 #   make vm-test T=x   one selftest (x = script or program name) in the VM
 #   make help          more targets
 
-KVER	?= $(shell $(CURDIR)/tools/kver)
+KVER	?= $(shell $(CURDIR)/tools/kver 2> /dev/null)
 KDIR	?= /usr/src/linux-headers-$(KVER)
 BUILD	?= $(CURDIR)/build
 W	?= 1
 
 export KVER KDIR BUILD
 
-.PHONY: all modules clean check check-debug demo unit selftests vm-test \
+.PHONY: all modules kdir clean check check-debug demo unit selftests vm-test \
 	canary help
 
 all: modules
 
-modules:
+modules: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
+
+kdir:
+	@test -d "$(KDIR)" || { echo "No kernel headers at '$(KDIR)': install linux-headers-amd64 and linux-image-amd64 (make check installs them)"; exit 1; }
 
 # The throwaway module that proves the runner and the debug checkers catch
 # kernel reports (never loaded outside those tests).
-canary:
+canary: kdir
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/tools/testing/canary W=$(W) modules
 
 unit:

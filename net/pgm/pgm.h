@@ -398,7 +398,12 @@ enum pgm_mib_field {
 	PGM_MIB_ACCEPTQFULL,		/* PgmAcceptQueueFull */
 	PGM_MIB_SESSIONFAIL,		/* PgmSessionAllocFail */
 	PGM_MIB_UNRECOVERABLE,		/* PgmUnrecoverable */
+	PGM_MIB_LOSTTRAIL,		/* PgmLostBehindTrail */
+	PGM_MIB_LOSTRETRIES,		/* PgmLostRetriesOut */
 	PGM_MIB_RESETS,			/* PgmSessionResets */
+	PGM_MIB_RESETOVERFLOW,		/* PgmResetWindowFull */
+	PGM_MIB_RESETRST,		/* PgmResetSourceRst */
+	PGM_MIB_RESETEXPIRED,		/* PgmResetExpired */
 	PGM_MIB_OUTODATA,		/* PgmOutOData */
 	PGM_MIB_OUTRDATA,		/* PgmOutRData */
 	PGM_MIB_OUTSPM,			/* PgmOutSpm */

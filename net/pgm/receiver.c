@@ -115,11 +115,17 @@ int pgm_receive_if(struct sock *sk, __be32 addr, bool add)
 		return 0;
 	if (lsn->n_ifaddrs == ARRAY_SIZE(lsn->ifaddrs))
 		return -ENOBUFS;
-	err = pgm_mc_change(sk, ps->group, addr, true);
-	if (err && err != -EADDRINUSE)
-		return err;
-	if (!lsn->n_ifaddrs)	/* the first one replaces the default */
+	/* The first one replaces the default interface, which may be the
+	 * same one: leave before joining.
+	 */
+	if (!lsn->n_ifaddrs)
 		pgm_mc_change(sk, ps->group, 0, false);
+	err = pgm_mc_change(sk, ps->group, addr, true);
+	if (err && err != -EADDRINUSE) {
+		if (!lsn->n_ifaddrs)
+			pgm_mc_change(sk, ps->group, 0, true);
+		return err;
+	}
 	lsn->ifaddrs[lsn->n_ifaddrs++] = addr;
 	return 0;
 }
@@ -453,14 +459,19 @@ static void pgm_session_rearm(struct sock *sk)
 	pgm_reset_timer(sk, &ps->rx_timer, t);
 }
 
-/* The session failed: deliver what came before, then ECONNRESET. */
-static void pgm_session_reset(struct sock *sk)
+/* The session failed: deliver what came before, then ECONNRESET. The
+ * reason (a PGM_MIB_* counter, or 0 for unrecoverable data, counted where
+ * found) is counted.
+ */
+static void pgm_session_reset(struct sock *sk, int reason)
 {
 	struct pgm_session *sess = pgm_sess(sk);
 	void *data;
 
 	if (sess->reset)
 		return;
+	if (reason)
+		PGM_INC_STATS(sock_net(sk), reason);
 	sess->reset = true;
 	while ((data = pgm_rxw_drain(&sess->rxw)))
 		kfree_skb(data);
@@ -491,8 +502,14 @@ static void pgm_session_deliver(struct sock *sk)
 		struct pgm_skb_cb *cb;
 
 		if (r == PGM_RXW_UNRECOVERABLE) {
+			struct pgm_rxw_stats *st = &sess->rxw.stats;
+
 			PGM_INC_STATS(sock_net(sk), PGM_MIB_UNRECOVERABLE);
-			pgm_session_reset(sk);
+			PGM_ADD_STATS(sock_net(sk), PGM_MIB_LOSTTRAIL,
+				      st->lost_trail);
+			PGM_ADD_STATS(sock_net(sk), PGM_MIB_LOSTRETRIES,
+				      st->lost - st->lost_trail);
+			pgm_session_reset(sk, 0);
 			break;
 		}
 		skb = data;
@@ -514,8 +531,7 @@ static void pgm_session_deliver(struct sock *sk)
 			    cb->apdu_len != sess->apdu_len) {
 				/* A broken message: the source is at fault. */
 				kfree_skb(skb);
-				PGM_INC_STATS(sock_net(sk), PGM_MIB_INMALFORMED);
-				pgm_session_reset(sk);
+				pgm_session_reset(sk, PGM_MIB_INMALFORMED);
 				break;
 			}
 			sess->apdu_next += skb->len;
@@ -624,7 +640,7 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 		return;
 	case PGM_RXW_OVERFLOW:
 		kfree_skb(skb);
-		pgm_session_reset(sk);
+		pgm_session_reset(sk, PGM_MIB_RESETOVERFLOW);
 		return;
 	default:
 		__PGM_INC_STATS(net, r == PGM_RXW_DUPLICATE ?
@@ -651,7 +667,7 @@ static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
 		pgm_rxw_enable_naks(&sess->rxw, now);
 	}
 	if (rx->rst) {
-		pgm_session_reset(sk);
+		pgm_session_reset(sk, PGM_MIB_RESETRST);
 		return;
 	}
 	/* trail 0 and lead 2^31: no window information; a trail past the
@@ -661,7 +677,7 @@ static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
 	    !pgm_seq_after(rx->trail, rx->lead + 1)) {
 		pgm_rxw_update_trail(&sess->rxw, rx->trail);
 		if (pgm_rxw_update_lead(&sess->rxw, rx->lead, now)) {
-			pgm_session_reset(sk);
+			pgm_session_reset(sk, PGM_MIB_RESETOVERFLOW);
 			return;
 		}
 	}
@@ -785,10 +801,11 @@ void pgm_session_timeout(struct sock *sk)
 		sess->spmr_due = now + (u64)ps->params.spmr_bo_ivl * PGM_MS;
 	}
 	if (now - sess->last_heard >= (u64)ps->params.peer_expiry * PGM_MS) {
-		/* The source went silent: gone without saying goodbye. */
-		if (sess->fin)
-			pgm_session_eof(sk);
-		pgm_session_reset(sk);
+		/* The source went silent. If it had ended the session and all
+		 * its data was read, the reader saw the end already; otherwise
+		 * data is missing for good.
+		 */
+		pgm_session_reset(sk, PGM_MIB_RESETEXPIRED);
 		return;
 	}
 	pgm_session_deliver(sk);
@@ -1002,6 +1019,25 @@ void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	pgm_queue_rcv(child, skb);
 }
 
+/* Each target but the last gets a clone (UDP's multicast pattern):
+ * queue a clone for the previous target, remember @sk as the next.
+ */
+static void pgm_deliver_one(struct net *net, struct sk_buff *skb,
+			    struct sock **prev, struct sock *sk)
+{
+	if (*prev) {
+		struct sk_buff *c = skb_clone(skb, GFP_ATOMIC);
+
+		if (c) {
+			pgm_queue_rcv(*prev, c);
+		} else {
+			__PGM_INC_STATS(net, PGM_MIB_RCVBUFERRORS);
+			sock_put(*prev);
+		}
+	}
+	*prev = sk;
+}
+
 /**
  * pgm_deliver_downstream() - a packet from a source to its sessions
  * @net: the namespace
@@ -1020,7 +1056,8 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 	struct pgm_group_key gkey = { .group = key->group, .port = key->dport };
 	struct pgm_net *pn = pgm_net(net);
 	struct rhlist_head *list, *pos;
-	struct sock *targets[16];
+	struct sock *prev = NULL;
+	u64 cookies[16];
 	unsigned int n = 0, i;
 	struct pgm_sock *ps;
 
@@ -1028,40 +1065,31 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 	rhl_for_each_entry_rcu(ps, pos, list, node) {
 		struct sock *sk = pgm_to_sk(ps);
 
-		if (n < ARRAY_SIZE(targets) &&
-		    refcount_inc_not_zero(&sk->sk_refcnt))
-			targets[n++] = sk;
+		if (n < ARRAY_SIZE(cookies))
+			cookies[n++] = ps->cookie;
+		if (refcount_inc_not_zero(&sk->sk_refcnt))
+			pgm_deliver_one(net, skb, &prev, sk);
 	}
+	/* An ODATA also goes to every listener without a session for it. */
 	if (type == PGM_TYPE_ODATA) {
-		unsigned int sessions = n;
-
 		list = pgm_lookup_listeners(pn, &gkey);
 		rhl_for_each_entry_rcu(ps, pos, list, node) {
 			struct sock *sk = pgm_to_sk(ps);
 
-			for (i = 0; i < sessions; i++)
-				if (pgm_sk(targets[i])->cookie == ps->cookie)
+			for (i = 0; i < n; i++)
+				if (cookies[i] == ps->cookie)
 					break;
-			if (i == sessions && n < ARRAY_SIZE(targets) &&
+			if (i == n && n < ARRAY_SIZE(cookies) &&
 			    refcount_inc_not_zero(&sk->sk_refcnt))
-				targets[n++] = sk;
+				pgm_deliver_one(net, skb, &prev, sk);
 		}
 	}
-	if (!n) {
+	if (!prev) {
 		__PGM_INC_STATS(net, PGM_MIB_INNOSOCKET);
 		kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
 		return;
 	}
-	for (i = 0; i < n; i++) {
-		struct sk_buff *copy = i + 1 < n ? skb_clone(skb, GFP_ATOMIC) :
-						   skb;
-
-		if (!copy) {
-			sock_put(targets[i]);
-			continue;
-		}
-		pgm_queue_rcv(targets[i], copy);
-	}
+	pgm_queue_rcv(prev, skb);
 }
 
 /**

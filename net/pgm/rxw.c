@@ -379,8 +379,10 @@ void pgm_rxw_update_trail(struct pgm_rxw *w, u32 trail)
 	w->trail = trail;
 	for (sqn = w->commit; pgm_seq_before(sqn, trail) &&
 	     !pgm_seq_after(sqn, w->lead); sqn++) {
-		if (is_missing(slot_of(w, sqn)->state))
+		if (is_missing(slot_of(w, sqn)->state)) {
 			mark_lost(w, sqn & w->mask);
+			w->stats.lost_trail++;
+		}
 	}
 }
 

@@ -87,6 +87,7 @@ struct pgm_rxw_params {
  * @naks: sequence numbers NAKed (a NAK list counts each)
  * @ncfs: NCFs that confirmed a pending NAK
  * @lost: sequence numbers declared unrecoverable
+ * @lost_trail: of those, passed by the source's trailing edge
  * @recovered: missing sequence numbers later filled
  * @window_overflow: packets or advertised leads beyond the capacity
  */
@@ -96,6 +97,7 @@ struct pgm_rxw_stats {
 	u64	naks;
 	u64	ncfs;
 	u64	lost;
+	u64	lost_trail;
 	u64	recovered;
 	u64	window_overflow;
 };

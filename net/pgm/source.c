@@ -240,12 +240,14 @@ static int pgm_source_route(struct sock *sk, __be32 group, u32 *mtu)
 				   IPPROTO_PGM, RT_TOS(inet->tos), src->oif);
 	if (IS_ERR(rt))
 		return PTR_ERR(rt);
-	src->src_addr = fl4.saddr;
+	/* Routing picks no source of link scope on lo: take a host one. */
+	src->src_addr = fl4.saddr ?: inet_select_addr(rt->dst.dev, 0,
+						       RT_SCOPE_HOST);
 	*mtu = dst_mtu(&rt->dst);
 	if (!src->oif)
 		src->oif = rt->dst.dev->ifindex;
 	ip_rt_put(rt);
-	return 0;
+	return src->src_addr ? 0 : -EADDRNOTAVAIL;
 }
 
 static void pgm_source_sndbuf(struct sock *sk)
@@ -521,6 +523,7 @@ int pgm_source_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 						   skb->len - chunk);
 			pgm_txw_grow_tail(&src->txw, chunk);
 			copied += chunk;
+			ps->sstats.data_bytes_sent += chunk;
 			continue;
 		}
 		if (!rdm)

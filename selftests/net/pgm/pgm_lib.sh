@@ -60,8 +60,15 @@ pgm_lib_check_eq()
 
 pgm_lib_end()
 {
+	local ns
+
 	echo "1..$pgm_lib_n"
 	[ "$pgm_lib_failed" = 0 ] && exit $KSFT_PASS
+	# What the module counted, to tell why.
+	for ns in "${pgm_lib_namespaces[@]}"; do
+		echo "# $ns: $(ip netns exec "$ns" awk '$2 != 0 { printf "%s=%s ", $1, $2 }' \
+			/proc/net/pgm/snmp 2> /dev/null)"
+	done
 	exit $KSFT_FAIL
 }
 
@@ -152,21 +159,24 @@ pgm_lib_scale()
 #
 #        pgm-snd (10.88.0.1)
 #            |  veth
-#        [ bridge pgmbr0 in the calling namespace ]
+#        [ bridge pb<tag> in the calling namespace ]
 #         |            |            |    veth, netem on the bridge side
 #     pgm-rcv1     pgm-rcv2  ...  pgm-rcvN   (10.88.0.11, .12, ...)
 #
 # pgm_lib_topo_bridge N sets it up with namespace names pgm_lib_snd and
 # pgm_lib_rcv[1..N]; every namespace routes 224.0.0.0/4 to its link.
+# Device names carry a random tag: a closed source still draining its
+# window keeps its namespace, and its link, alive after the test.
 pgm_lib_snd=
 pgm_lib_rcv=()
+pgm_lib_tag=$(printf '%04x' $RANDOM)
 
 pgm_lib_topo_bridge()
 {
 	local n=$1 i ns
 
-	ip link add pgmbr0 type bridge mcast_snooping 0 || return 1
-	ip link set pgmbr0 up
+	ip link add "pb$pgm_lib_tag" type bridge mcast_snooping 0 || return 1
+	ip link set "pb$pgm_lib_tag" up
 	pgm_lib_ns_new pgm_lib_snd || return 1
 	_pgm_lib_attach "$pgm_lib_snd" 0 10.88.0.1 || return 1
 	for ((i = 1; i <= n; i++)); do
@@ -176,14 +186,14 @@ pgm_lib_topo_bridge()
 	done
 }
 
-# _pgm_lib_attach NETNS INDEX ADDR: a veth pair from the bridge (pgmp<INDEX>)
-# into NETNS (eth0).
+# _pgm_lib_attach NETNS INDEX ADDR: a veth pair from the bridge
+# (pp<tag>_<INDEX>) into NETNS (eth0).
 _pgm_lib_attach()
 {
-	local ns=$1 port=pgmp$2
+	local ns=$1 port=pp${pgm_lib_tag}_$2
 
 	ip link add "$port" type veth peer name eth0 netns "$ns" || return 1
-	ip link set "$port" master pgmbr0 up
+	ip link set "$port" master "pb$pgm_lib_tag" up
 	ip -netns "$ns" addr add "$3/24" dev eth0
 	ip -netns "$ns" link set eth0 up
 	ip -netns "$ns" route add 224.0.0.0/4 dev eth0
@@ -193,7 +203,7 @@ _pgm_lib_attach()
 # INDEX (0 = the sender), e.g. pgm_lib_netem 2 loss 5% duplicate 1%.
 pgm_lib_netem()
 {
-	local port=pgmp$1
+	local port=pp${pgm_lib_tag}_$1
 
 	shift
 	tc qdisc replace dev "$port" root netem "$@"
@@ -201,6 +211,46 @@ pgm_lib_netem()
 
 pgm_lib_topo_cleanup()
 {
-	ip link del pgmbr0 2> /dev/null
+	ip link del "pb$pgm_lib_tag" 2> /dev/null
 	pgm_lib_cleanup
+}
+
+# pgm_lib_kv KEY < lines: the value of KEY=VALUE in the first line having it.
+pgm_lib_kv()
+{
+	grep -o -m 1 -E "(^| )$1=[^ ]*" | head -n 1 | cut -d= -f2
+}
+
+# pgm_lib_recv_start NETNS OUT ARGS...: start `pgm_xfer recv ARGS` on
+# 239.1.2.3:7500 (ARGS may say otherwise) in NETNS, output to OUT; return
+# once it listens. Sets pgm_lib_pids.
+pgm_lib_pids=()
+pgm_lib_recv_start()
+{
+	local ns=$1 out=$2
+
+	shift 2
+	: > "$out"
+	ip netns exec "$ns" ./pgm_xfer recv -g 239.1.2.3 -p 7500 "$@" > "$out" 2>&1 &
+	pgm_lib_pids+=($!)
+	pgm_lib_wait_for 20 grep -q '^ready' "$out"
+}
+
+# pgm_lib_wait_pids: wait for every started receiver; return non-zero if
+# any failed.
+pgm_lib_wait_pids()
+{
+	local pid rc=0
+
+	for pid in "${pgm_lib_pids[@]}"; do
+		wait "$pid" || rc=1
+	done
+	pgm_lib_pids=()
+	return $rc
+}
+
+# pgm_lib_diag FILE...: show files as TAP diagnostics.
+pgm_lib_diag()
+{
+	sed 's/^/# /' "$@"
 }
