@@ -99,8 +99,7 @@ struct pgm_hdr {
 #define PGM_OPT_U		0x80
 #define PGM_OPT_RST_N		0x40	/* OPT_RST: NAKs will go unanswered */
 #define PGM_OPT_RST_CODE	0x3f	/* OPT_RST: error code, 0 = unknown */
-/*
- * OPT_PARITY_PRM byte 3, as RFC 3208 section 11.8.1 and Wireshark number
+/* OPT_PARITY_PRM byte 3, as RFC 3208 section 11.8.1 and Wireshark number
  * them. OpenPGM swaps the two (PRO 0x01, OND 0x02); one byte cannot tell
  * the two apart, so the parser hands over the raw bits.
  */
@@ -115,8 +114,7 @@ struct pgm_hdr {
 /* Bit of option @type in pgm_opts.present. */
 #define PGM_OPTB(type)		(1U << (type))
 
-/*
- * The longest header plus options pgm_encode() writes: a NAK with IPv6
+/* The longest header plus options pgm_encode() writes: a NAK with IPv6
  * NLAs (60 bytes) and every option it knows, at their largest (388).
  */
 #define PGM_MAX_HDR_LEN		448
