@@ -7,7 +7,9 @@
 #   make check-debug   the selftests on a KASAN/lockdep/kmemleak/UBSAN kernel
 #   make demo          a multicast file transfer through the module in a VM
 #   make vm-test T=x   one selftest (x = script or program name) in the VM
-#   make help          more targets
+#   make bench         PGM vs plain UDP multicast and the NAK scale, in the VM
+#   make bench-rs      the Reed-Solomon codec against ISA-L, on the host
+#   make help          this list
 
 KVER	?= $(shell $(CURDIR)/tools/kver 2> /dev/null)
 KDIR	?= /usr/src/linux-headers-$(KVER)
@@ -17,7 +19,7 @@ W	?= 1
 export KVER KDIR BUILD
 
 .PHONY: all modules kdir clean check check-debug demo unit selftests vm-test \
-	canary help
+	canary help bench bench-rs
 
 all: modules
 
@@ -43,6 +45,13 @@ vm-test: modules selftests
 
 check:
 	@tools/testing/check
+
+bench:
+	@tools/testing/deps vm
+	@tools/testing/bench/pgm-bench $(BENCH_ARGS)
+
+bench-rs:
+	$(MAKE) -C tools/testing/bench BUILD=$(BUILD)/bench run
 
 check-debug:
 	@tools/testing/check-debug

@@ -21,12 +21,14 @@
  * @sk: the socket, referenced (the reference is dropped)
  * @skb: the packet; consumed
  *
- * Context: softirq or process; takes the socket's spinlock with BH off.
+ * Context: softirq or process; takes the socket's spinlock with BH off,
+ * nested (as TCP does): a listener that makes a session clones it with
+ * sk_clone_lock(), which takes the new socket's spinlock of the same class.
  */
 void pgm_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	local_bh_disable();
-	bh_lock_sock(sk);
+	bh_lock_sock_nested(sk);
 	if (!sock_owned_by_user(sk)) {
 		pgm_backlog_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf))) {

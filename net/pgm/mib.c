@@ -20,6 +20,8 @@ static const struct snmp_mib pgm_snmp_list[] = {
 	SNMP_MIB_ITEM("PgmInRData", PGM_MIB_INRDATA),
 	SNMP_MIB_ITEM("PgmInSpm", PGM_MIB_INSPM),
 	SNMP_MIB_ITEM("PgmInNak", PGM_MIB_INNAK),
+	SNMP_MIB_ITEM("PgmInNakSeqs", PGM_MIB_INNAKSEQS),
+	SNMP_MIB_ITEM("PgmInNakDistinct", PGM_MIB_INNAKDISTINCT),
 	SNMP_MIB_ITEM("PgmInNcf", PGM_MIB_INNCF),
 	SNMP_MIB_ITEM("PgmInSpmr", PGM_MIB_INSPMR),
 	SNMP_MIB_ITEM("PgmInOther", PGM_MIB_INOTHER),

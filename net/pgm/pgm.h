@@ -180,6 +180,9 @@ struct pgm_source {
  * @apdu_skip: dropping the tail of a message that began before us
  * @apdu_next: offset the next fragment must have
  * @apdu_len: length of the message being delivered
+ * @start: where the window starts if @has_start: after the lead of an
+ *	SPM heard before the first data
+ * @has_start: @start is set
  * @spmr_due: when to send an SPMR, ns (0: none)
  * @timer_at: when rx_timer is armed for, ns (0: not armed)
  * @last_heard: last packet from the source, ns
@@ -207,6 +210,8 @@ struct pgm_session {
 	bool			apdu_skip;
 	u32			apdu_next;
 	u32			apdu_len;
+	u32			start;
+	bool			has_start;
 	u64			spmr_due;
 	u64			timer_at;
 	u64			last_heard;
@@ -225,13 +230,34 @@ struct pgm_session {
 };
 
 /**
+ * struct pgm_spm_seen - an SPM of a source a listener has no session for
+ * @tsi: the source
+ * @lead: its leading edge then
+ * @path: its path NLA
+ * @spm_sqn: its SPM sequence number
+ * @when: when it arrived, ns (0: unused entry)
+ */
+struct pgm_spm_seen {
+	struct pgm_tsi	tsi;
+	u32		lead;
+	__be32		path;
+	u32		spm_sqn;
+	u64		when;
+};
+
+/**
  * struct pgm_listener - a listening socket's state
  * @accept_queue: sessions made, not yet accepted
+ * @spms: recent SPMs of sources without a session: a session made later
+ *	starts right after the lead they gave (the receiver was there)
+ * @spm_next: next entry of @spms to reuse
  * @ifaddrs: RM_ADD_RECEIVE_IF interfaces (0: the default interface)
  * @n_ifaddrs: entries used in @ifaddrs
  */
 struct pgm_listener {
 	struct list_head	accept_queue;
+	struct pgm_spm_seen	spms[8];
+	unsigned int		spm_next;
 	__be32			ifaddrs[16];
 	unsigned int		n_ifaddrs;
 };
@@ -387,6 +413,8 @@ enum pgm_mib_field {
 	PGM_MIB_INRDATA,		/* PgmInRData */
 	PGM_MIB_INSPM,			/* PgmInSpm */
 	PGM_MIB_INNAK,			/* PgmInNak */
+	PGM_MIB_INNAKSEQS,		/* PgmInNakSeqs */
+	PGM_MIB_INNAKDISTINCT,		/* PgmInNakDistinct */
 	PGM_MIB_INNCF,			/* PgmInNcf */
 	PGM_MIB_INSPMR,			/* PgmInSpmr */
 	PGM_MIB_INOTHER,		/* PgmInOther */
@@ -464,6 +492,8 @@ static inline struct pgm_net *pgm_net(const struct net *net)
 	__SNMP_INC_STATS(pgm_net(net)->mib, field)
 #define PGM_ADD_STATS(net, field, val)	\
 	SNMP_ADD_STATS(pgm_net(net)->mib, field, val)
+#define __PGM_ADD_STATS(net, field, val)	\
+	__SNMP_ADD_STATS(pgm_net(net)->mib, field, val)
 
 #define PGM_MS	1000000ULL	/* ns per ms */
 

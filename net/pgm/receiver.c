@@ -588,7 +588,14 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	if (!w->defined) {
 		u32 first = rx->sqn;
 
-		/* A late joiner may start as far back as OPT_JOIN allows. */
+		/* A receiver that heard the source's SPM before its data was
+		 * there since that SPM's lead: it wants what followed (a lost
+		 * first packet must not go missing silently). A late joiner
+		 * may start as far back as OPT_JOIN allows.
+		 */
+		if (sess->has_start && !pgm_seq_after(sess->start, first) &&
+		    first - sess->start < pgm_rxw_capacity(w) / 2)
+			first = sess->start;
 		if (rx->has_join && pgm_seq_before(rx->join_min, first) &&
 		    first - rx->join_min < pgm_rxw_capacity(w) / 2)
 			first = rx->join_min;
@@ -633,7 +640,7 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	skb_orphan(skb);
 	skb_set_owner_r(skb, sk);
 
-	r = pgm_rxw_add(w, rx->sqn, skb, now);
+	r = pgm_rxw_add(w, rx->sqn, skb, now, rx->type == PGM_TYPE_RDATA);
 	switch (r) {
 	case PGM_RXW_ADDED:
 		pgm_session_window_sample(sess);
@@ -858,6 +865,72 @@ static void pgm_session_grow(struct work_struct *work)
 	sock_put(sk);
 }
 
+/* Remember an SPM of a source without a session (Windows: SPMs do not make
+ * sessions, but the transport takes them in).
+ */
+static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
+{
+	struct pgm_listener *lsn = pgm_sk(lsk)->lsn;
+	const struct pgm_hdr *ph = (const struct pgm_hdr *)skb->data;
+	struct pgm_rx rx;
+	struct pgm_tsi tsi;
+	unsigned int i;
+
+	if (pgm_parse_skb(skb, &rx) || rx.type != PGM_TYPE_SPM || rx.rst ||
+	    rx.fin)
+		return;
+	__PGM_INC_STATS(sock_net(lsk), PGM_MIB_INSPM);
+	memcpy(tsi.gsi, ph->gsi, sizeof(tsi.gsi));
+	tsi.sport = ph->sport;
+	for (i = 0; i < ARRAY_SIZE(lsn->spms); i++)
+		if (lsn->spms[i].when && !memcmp(&lsn->spms[i].tsi, &tsi,
+						 sizeof(tsi)))
+			break;
+	if (i < ARRAY_SIZE(lsn->spms)) {
+		if (!pgm_seq_after(rx.sqn, lsn->spms[i].spm_sqn))
+			return;		/* out of sequence */
+		/* Keep the earliest lead: we were there since then. */
+		rx.lead = lsn->spms[i].lead;
+	} else {
+		i = lsn->spm_next++ % ARRAY_SIZE(lsn->spms);
+		lsn->spms[i].tsi = tsi;
+	}
+	lsn->spms[i].lead = rx.lead;
+	lsn->spms[i].path = rx.nla;
+	lsn->spms[i].spm_sqn = rx.sqn;
+	lsn->spms[i].when = pgm_now();
+}
+
+/* A new session of a source whose SPM the listener heard: it starts right
+ * after the lead that SPM gave, and may NAK at once.
+ */
+static void pgm_listener_spm_claim(struct pgm_sock *lps, struct sock *sk,
+				   struct pgm_session *sess)
+{
+	struct pgm_listener *lsn = lps->lsn;
+	u64 fresh = (u64)lps->params.peer_expiry * PGM_MS;
+	struct pgm_sock *ps = pgm_sk(sk);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(lsn->spms); i++) {
+		struct pgm_spm_seen *e = &lsn->spms[i];
+
+		if (!e->when || memcmp(&e->tsi, &ps->tsi, sizeof(e->tsi)))
+			continue;
+		if (sess->started - e->when < fresh) {
+			sess->has_start = true;
+			sess->start = e->lead + 1;
+			sess->spm_seen = true;
+			sess->spm_sqn = e->spm_sqn;
+			sess->source_nla = e->path;
+			sess->spmr_due = 0;
+			pgm_rxw_enable_naks(&sess->rxw, sess->started);
+		}
+		e->when = 0;
+		return;
+	}
+}
+
 /* A new session for the source of @skb (its first ODATA), cloned from
  * the listener, hashed and queued for accept() (holding the accept
  * queue's reference and the user's), given @skb. False if it could not
@@ -926,6 +999,7 @@ static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
 	sess->spmr_due = sess->started + 1 +
 		get_random_u32_below(max_t(u32, ps->params.spmr_bo_ivl, 1)) *
 		PGM_MS;
+	pgm_listener_spm_claim(lps, sk, sess);
 
 	if (pgm_hash_session(sk)) {
 		ps->sess = NULL;
@@ -995,6 +1069,11 @@ void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	struct sock *child;
 
 	if (sk->sk_state != TCP_LISTEN) {
+		kfree_skb(skb);
+		return;
+	}
+	if ((ph->type & PGM_TYPE_MASK) == PGM_TYPE_SPM) {
+		pgm_listener_spm(sk, skb);
 		kfree_skb(skb);
 		return;
 	}
@@ -1070,8 +1149,10 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 		if (refcount_inc_not_zero(&sk->sk_refcnt))
 			pgm_deliver_one(net, skb, &prev, sk);
 	}
-	/* An ODATA also goes to every listener without a session for it. */
-	if (type == PGM_TYPE_ODATA) {
+	/* An ODATA (which makes sessions) and an SPM (which a session made
+	 * later will use) also go to every listener without a session.
+	 */
+	if (type == PGM_TYPE_ODATA || type == PGM_TYPE_SPM) {
 		list = pgm_lookup_listeners(pn, &gkey);
 		rhl_for_each_entry_rcu(ps, pos, list, node) {
 			struct sock *sk = pgm_to_sk(ps);

@@ -18,6 +18,13 @@
  *   WAIT_DATA --expiry, data retries left--> BACK_OFF
  *   any       --ODATA/RDATA-->               HAVE_DATA
  *   any       --retries exhausted, or the trail passed it--> LOST
+ *
+ * Reordering: a sequence found missing waits out the window's reorder
+ * estimate before its random back-off starts (RFC 3208 6.3 suggests
+ * tolerating reordering before assuming loss). The estimate is a
+ * decaying maximum of how late gaps that filled before any NAK were
+ * filled, capped at NAK_BO_IVL: a network that does not reorder adds
+ * nothing.
  */
 
 #include <linux/errno.h>
@@ -54,6 +61,17 @@ static u64 backoff_deadline(struct pgm_rxw *w, u64 now)
 	u64 ivl = w->params.nak_bo_ivl;
 
 	return ivl ? now + 1 + rxw_random(w) % ivl : now;
+}
+
+/* Learn from a gap that filled before it was NAKed: a reorder. */
+static void reorder_sample(struct pgm_rxw *w, u64 late)
+{
+	w->reorder -= w->reorder / 8;
+	if (late > w->params.nak_bo_ivl)
+		late = w->params.nak_bo_ivl;
+	if (late > w->reorder)
+		w->reorder = late;
+	w->stats.reordered++;
 }
 
 static void list_init(struct pgm_rxw_list *l)
@@ -248,6 +266,7 @@ struct pgm_rxw_slot *pgm_rxw_resize(struct pgm_rxw *w,
 
 			n->data = o->data;
 			n->deadline = o->deadline;
+			n->detected = o->detected;
 			n->state = o->state;
 			n->ncf_retries = o->ncf_retries;
 			n->data_retries = o->data_retries;
@@ -294,9 +313,10 @@ static bool extend_lead(struct pgm_rxw *w, u32 lead, bool present, u64 now)
 		s->data_retries = 0;
 		s->data = NULL;
 		s->state = PGM_RXW_EMPTY;
+		s->detected = now;
 		if (sqn != lead || !present)
 			set_state(w, sqn & w->mask, PGM_RXW_BACK_OFF,
-				  backoff_deadline(w, now));
+				  backoff_deadline(w, now + w->reorder));
 	}
 	w->lead = lead;
 	return true;
@@ -308,6 +328,7 @@ static bool extend_lead(struct pgm_rxw *w, u32 lead, bool present, u64 now)
  * @sqn: its data sequence number
  * @data: the packet, opaque to the window
  * @now: the time, ns
+ * @repair: an RDATA (does not teach the reorder estimate)
  *
  * Defines the window at @sqn if nothing did yet. Every sequence between
  * the old lead and @sqn becomes missing and starts its NAK back-off.
@@ -315,7 +336,7 @@ static bool extend_lead(struct pgm_rxw *w, u32 lead, bool present, u64 now)
  * Return: an enum pgm_rxw_add_result; the window keeps @data only on
  * PGM_RXW_ADDED.
  */
-int pgm_rxw_add(struct pgm_rxw *w, u32 sqn, void *data, u64 now)
+int pgm_rxw_add(struct pgm_rxw *w, u32 sqn, void *data, u64 now, bool repair)
 {
 	struct pgm_rxw_slot *s;
 
@@ -337,8 +358,12 @@ int pgm_rxw_add(struct pgm_rxw *w, u32 sqn, void *data, u64 now)
 		w->stats.behind++;
 		return PGM_RXW_BEHIND;
 	}
-	if (!pgm_seq_after(sqn, w->lead) && s->state != PGM_RXW_EMPTY)
+	if (!pgm_seq_after(sqn, w->lead) && s->state != PGM_RXW_EMPTY) {
 		w->stats.recovered++;
+		if (!repair && s->state == PGM_RXW_BACK_OFF &&
+		    !s->ncf_retries && !s->data_retries && now >= s->detected)
+			reorder_sample(w, now - s->detected);
+	}
 	s->data = data;
 	set_state(w, sqn & w->mask, PGM_RXW_HAVE_DATA, 0);
 	return PGM_RXW_ADDED;

@@ -36,6 +36,7 @@ enum pgm_rxw_state {
  * struct pgm_rxw_slot - one sequence number of the window
  * @data: the packet, in state HAVE_DATA
  * @deadline: when the current NAK state times out (ns)
+ * @detected: when the sequence was found missing (ns)
  * @prev: previous slot index in the state's timer list
  * @next: next slot index in the state's timer list
  * @state: enum pgm_rxw_state
@@ -45,6 +46,7 @@ enum pgm_rxw_state {
 struct pgm_rxw_slot {
 	void	*data;
 	u64	deadline;
+	u64	detected;
 	u32	prev;
 	u32	next;
 	u8	state;
@@ -89,6 +91,7 @@ struct pgm_rxw_params {
  * @lost: sequence numbers declared unrecoverable
  * @lost_trail: of those, passed by the source's trailing edge
  * @recovered: missing sequence numbers later filled
+ * @reordered: of those, filled before any NAK asked for them
  * @window_overflow: packets or advertised leads beyond the capacity
  */
 struct pgm_rxw_stats {
@@ -99,6 +102,7 @@ struct pgm_rxw_stats {
 	u64	lost;
 	u64	lost_trail;
 	u64	recovered;
+	u64	reordered;
 	u64	window_overflow;
 };
 
@@ -116,6 +120,7 @@ struct pgm_rxw_stats {
  * @wait_data: slots in WAIT_DATA, by deadline
  * @held: slots in HAVE_DATA
  * @rnd: state of the back-off random generator
+ * @reorder: how late reordered packets arrive, ns (a decaying maximum)
  * @params: timers and limits
  * @stats: counters
  */
@@ -132,6 +137,7 @@ struct pgm_rxw {
 	struct pgm_rxw_list	wait_data;
 	u32			held;
 	u64			rnd;
+	u64			reorder;
 	struct pgm_rxw_params	params;
 	struct pgm_rxw_stats	stats;
 };
@@ -157,7 +163,8 @@ u32 pgm_rxw_capacity(const struct pgm_rxw *w);
 struct pgm_rxw_slot *pgm_rxw_resize(struct pgm_rxw *w,
 				    struct pgm_rxw_slot *slots, u32 capacity);
 void pgm_rxw_define(struct pgm_rxw *w, u32 first);
-int pgm_rxw_add(struct pgm_rxw *w, u32 sqn, void *data, u64 now);
+int pgm_rxw_add(struct pgm_rxw *w, u32 sqn, void *data, u64 now,
+		bool repair);
 int pgm_rxw_update_lead(struct pgm_rxw *w, u32 lead, u64 now);
 void pgm_rxw_update_trail(struct pgm_rxw *w, u32 trail);
 void pgm_rxw_ncf(struct pgm_rxw *w, u32 sqn, u64 now);

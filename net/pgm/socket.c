@@ -56,6 +56,10 @@ static void pgm_destroy_sock(struct sock *sk)
 		pgm_listener_destroy(sk);
 		break;
 	}
+	/* inet_sock_destruct() keeps (and leaks) the cached route of a
+	 * SOCK_STREAM socket in any state but TCP_CLOSE.
+	 */
+	inet_sk_set_state(sk, TCP_CLOSE);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 

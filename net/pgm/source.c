@@ -331,6 +331,10 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	sock_set_flag(sk, SOCK_USE_WRITE_QUEUE);
 	inet_sk_set_state(sk, TCP_ESTABLISHED);
 
+	/* Two SPMs ahead of the data: receivers that hear one start at the
+	 * first packet even if they miss it (OpenPGM sends three).
+	 */
+	pgm_send_spm(sk, now);
 	pgm_send_spm(sk, now);
 	pgm_heartbeat_reset(src, now, p);
 	pgm_reset_timer(sk, &ps->spm_timer, src->hb_next);
@@ -579,7 +583,7 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 	struct sk_buff *ncf;
 	struct pgm_rx rxbuf, *rx = &rxbuf;
 	unsigned int i;
-	u64 now;
+	u64 now, distinct;
 
 	if (pgm_source_dead(sk) || ps->role != PGM_ROLE_SOURCE)
 		goto drop;
@@ -595,6 +599,7 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 		__PGM_INC_STATS(net, PGM_MIB_INNAK);
 		if (rx->options & PGM_OPT_PARITY)	/* no FEC yet */
 			break;
+		distinct = src->txw.stats.naks_distinct;
 		for (i = 0; i < rx->n_naks; i++) {
 			int r = pgm_txw_nak(&src->txw, rx->naks[i], now,
 					    (u64)ps->params.repair_ivl * PGM_MS);
@@ -602,6 +607,9 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 			queued |= r == PGM_TXW_NAK_QUEUED;
 			confirm |= r != PGM_TXW_NAK_PENDING;
 		}
+		__PGM_ADD_STATS(net, PGM_MIB_INNAKSEQS, rx->n_naks);
+		__PGM_ADD_STATS(net, PGM_MIB_INNAKDISTINCT,
+				src->txw.stats.naks_distinct - distinct);
 		/* Confirm at once (RFC 3208 5.2); not again while queued. */
 		if (confirm) {
 			ncf = pgm_build_nak(sk, PGM_TYPE_NCF, ps->tsi.sport,

@@ -24,7 +24,9 @@
  *    sessions so two CPUs never make two sessions for one source.
  *  - Lock order: rtnl_lock (group joins) before lock_sock; a listener's
  *    lock before its new session's (the session is created locked by
- *    sk_clone_lock() while the listener is held with bh_lock_sock()).
+ *    sk_clone_lock() while the listener is held: pgm_queue_rcv() takes
+ *    every socket's spinlock with bh_lock_sock_nested() for that, so
+ *    lockdep sees two subclasses, as with TCP).
  *  - Transmission (ip_local_out) is allowed in every context above.
  *
  * TIMERS (all embedded in struct pgm_sock; each pending timer holds a

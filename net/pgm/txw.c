@@ -148,6 +148,10 @@ int pgm_txw_nak(struct pgm_txw *w, u32 sqn, u64 now, u64 repair_ivl)
 	}
 	idx = sqn & w->mask;
 	s = &w->slots[idx];
+	if (!s->naked) {
+		s->naked = true;
+		w->stats.naks_distinct++;
+	}
 	if (s->rtx_queued) {
 		w->stats.naks_queued++;
 		return PGM_TXW_NAK_PENDING;

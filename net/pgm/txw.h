@@ -24,6 +24,7 @@
  * @len: payload bytes, for the window's byte count
  * @rtx_next: next slot index in the repair queue
  * @rtx_queued: on the repair queue
+ * @naked: a NAK asked for it at least once
  */
 struct pgm_txw_slot {
 	void	*data;
@@ -32,11 +33,13 @@ struct pgm_txw_slot {
 	u32	len;
 	u32	rtx_next;
 	bool	rtx_queued;
+	bool	naked;
 };
 
 /**
  * struct pgm_txw_stats - what the window counted (RM_SENDER_STATS terms)
  * @naks: sequences NAKed (a NAK list counts each)
+ * @naks_distinct: distinct sequences NAKed
  * @naks_too_late: NAKs for sequences behind the trailing edge
  * @naks_after_rdata: NAKs for sequences repaired within the repair interval
  * @naks_queued: NAKs for a repair already queued
@@ -45,6 +48,7 @@ struct pgm_txw_slot {
  */
 struct pgm_txw_stats {
 	u64	naks;
+	u64	naks_distinct;
 	u64	naks_too_late;
 	u64	naks_after_rdata;
 	u64	naks_queued;

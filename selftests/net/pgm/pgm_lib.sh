@@ -130,6 +130,16 @@ pgm_lib_inuse()
 	fi
 }
 
+# pgm_lib_sleep SECS: sleep without starting a process (each exec costs
+# a lot in the emulated guest): a read that times out on a pipe nobody
+# writes to.
+_pgm_lib_sleep_fd=
+pgm_lib_sleep()
+{
+	[ -n "$_pgm_lib_sleep_fd" ] || exec {_pgm_lib_sleep_fd}<> <(:)
+	read -r -t "$1" -u "$_pgm_lib_sleep_fd" || :
+}
+
 # pgm_lib_wait_for TIMEOUT_S CMD...: poll CMD until it succeeds.
 pgm_lib_wait_for()
 {
@@ -138,7 +148,7 @@ pgm_lib_wait_for()
 	shift
 	until "$@"; do
 		[ $SECONDS -lt $deadline ] || return 1
-		sleep 0.1
+		pgm_lib_sleep 0.1
 	done
 }
 
@@ -218,7 +228,41 @@ pgm_lib_topo_cleanup()
 # pgm_lib_kv KEY < lines: the value of KEY=VALUE in the first line having it.
 pgm_lib_kv()
 {
-	grep -o -m 1 -E "(^| )$1=[^ ]*" | head -n 1 | cut -d= -f2
+	local line re="(^| )$1=([^ ]*)"
+
+	while IFS= read -r line; do
+		if [[ $line =~ $re ]]; then
+			echo "${BASH_REMATCH[2]}"
+			return 0
+		fi
+	done
+}
+
+# pgm_lib_line FILE REGEX: the first line of FILE that matches REGEX.
+pgm_lib_line()
+{
+	local line
+
+	[ -r "$1" ] || return 1
+	while IFS= read -r line; do
+		if [[ $line =~ $2 ]]; then
+			echo "$line"
+			return 0
+		fi
+	done < "$1"
+	return 1
+}
+
+# pgm_lib_has_line FILE REGEX: a line of FILE matches the extended REGEX.
+pgm_lib_has_line()
+{
+	local line
+
+	[ -r "$1" ] || return 1
+	while IFS= read -r line; do
+		[[ $line =~ $2 ]] && return 0
+	done < "$1"
+	return 1
 }
 
 # pgm_lib_recv_start NETNS OUT ARGS...: start `pgm_xfer recv ARGS` on
@@ -233,7 +277,7 @@ pgm_lib_recv_start()
 	: > "$out"
 	ip netns exec "$ns" ./pgm_xfer recv -g 239.1.2.3 -p 7500 "$@" > "$out" 2>&1 &
 	pgm_lib_pids+=($!)
-	pgm_lib_wait_for 20 grep -q '^ready' "$out"
+	pgm_lib_wait_for 20 pgm_lib_has_line "$out" '^ready$'
 }
 
 # pgm_lib_wait_pids: wait for every started receiver; return non-zero if
@@ -253,4 +297,127 @@ pgm_lib_wait_pids()
 pgm_lib_diag()
 {
 	sed 's/^/# /' "$@"
+}
+
+# pgm_lib_send NETNS OUT ARGS...: run `pgm_xfer send -g 239.1.2.3 -p 7500
+# ARGS` in NETNS, output to OUT; its exit status.
+pgm_lib_send()
+{
+	local ns=$1 out=$2
+
+	shift 2
+	ip netns exec "$ns" ./pgm_xfer send -g 239.1.2.3 -p 7500 "$@" > "$out" 2>&1
+}
+
+# pgm_lib_send_start NETNS OUT ARGS...: the same in the background; the
+# process id goes to pgm_lib_send_pid.
+pgm_lib_send_pid=
+pgm_lib_send_start()
+{
+	local ns=$1 out=$2
+
+	shift 2
+	: > "$out"
+	ip netns exec "$ns" ./pgm_xfer send -g 239.1.2.3 -p 7500 "$@" > "$out" 2>&1 &
+	pgm_lib_send_pid=$!
+}
+
+# pgm_lib_wait_line TIMEOUT_S FILE REGEX: poll until a line of FILE
+# matches the extended REGEX.
+pgm_lib_wait_line()
+{
+	pgm_lib_wait_for "$1" pgm_lib_has_line "$2" "$3"
+}
+
+# pgm_lib_resume FILE: let a sender waiting at a --pause-at go on (its
+# --control FILE gets one more line).
+pgm_lib_resume()
+{
+	echo go >> "$1"
+}
+
+# pgm_lib_session_line FILE PEER_PORT: the receiver's "recv" line of the
+# session from that PGM source port.
+pgm_lib_session_line()
+{
+	pgm_lib_line "$1" "^recv peer=[0-9.]+:$2 "
+}
+
+# pgm_lib_check_pids DESC: wait for every started receiver (in this
+# shell: pgm_lib_check would wait in a subshell); pass if all exited 0.
+pgm_lib_check_pids()
+{
+	if pgm_lib_wait_pids; then
+		pgm_lib_pass "$1"
+	else
+		pgm_lib_fail "$1"
+	fi
+}
+
+# pgm_lib_check_recv DESC SEND_OUT RECV_LINE MSGS [END]: the receiver's
+# session (a "recv" line of pgm_xfer) read MSGS messages, every one
+# verified, no MSG_EOR error, and ended with END (eof); with eof, its
+# sha256 equals the sender's. One or two TAP results; non-zero if one
+# failed.
+pgm_lib_check_recv()
+{
+	local desc=$1 sout=$2 line=$3 msgs=$4 end=${5:-eof}
+	local got want
+
+	got="$(pgm_lib_kv msgs <<< "$line") msgs, $(pgm_lib_kv bad <<< "$line") bad"
+	got+=", $(pgm_lib_kv eor_errors <<< "$line") EOR errors, end $(pgm_lib_kv end <<< "$line")"
+	want="$msgs msgs, 0 bad, 0 EOR errors, end $end"
+	pgm_lib_check_eq "$desc: $msgs messages, each verified, then $end" "$want" "$got"
+	[ "$want" = "$got" ] || return 1
+	[ "$end" = eof ] || return 0
+	want=$(pgm_lib_kv sha256 < "$sout")
+	got=$(pgm_lib_kv sha256 <<< "$line")
+	pgm_lib_check_eq "$desc: sha256 equals the sender's" "$want" "$got"
+	[ -n "$want" ] && [ "$want" = "$got" ]
+}
+
+# pgm_lib_check_gt DESC VALUE MIN: VALUE (a number; empty counts as 0) is
+# greater than MIN.
+pgm_lib_check_gt()
+{
+	if [ "${2:-0}" -gt "$3" ] 2> /dev/null; then
+		pgm_lib_pass "$1"
+	else
+		echo "# expected more than $3, got '${2:-}'"
+		pgm_lib_fail "$1"
+	fi
+}
+
+# pgm_lib_check_le DESC VALUE MAX: VALUE is at most MAX.
+pgm_lib_check_le()
+{
+	if [ -n "${2:-}" ] && [ "$2" -le "$3" ] 2> /dev/null; then
+		pgm_lib_pass "$1"
+	else
+		echo "# expected at most $3, got '${2:-}'"
+		pgm_lib_fail "$1"
+	fi
+}
+
+# pgm_lib_joined NETNS GROUP: NETNS is a member of GROUP (dotted quad).
+pgm_lib_joined()
+{
+	local a b c d hex
+
+	IFS=. read -r a b c d <<< "$2"
+	hex=$(printf '%02X%02X%02X%02X' "$d" "$c" "$b" "$a")
+	ip netns exec "$1" grep -q -i "^[[:space:]]*$hex " /proc/net/igmp
+}
+
+# pgm_lib_kill_pids: stop the receivers and sender still running (after a
+# failure), so that none outlives the test.
+pgm_lib_kill_pids()
+{
+	local pid
+
+	for pid in "${pgm_lib_pids[@]}" $pgm_lib_send_pid; do
+		kill "$pid" 2> /dev/null
+	done
+	pgm_lib_pids=()
+	pgm_lib_send_pid=
 }

@@ -25,6 +25,12 @@ static void *pkt(u32 sqn)
 	return (void *)(uintptr_t)((u64)sqn + 1);
 }
 
+/* Original data (ODATA); repairs use pgm_rxw_add(..., true). */
+static int add(struct pgm_rxw *w, u32 sqn, void *data, u64 now)
+{
+	return pgm_rxw_add(w, sqn, data, now, false);
+}
+
 static u32 pkt_sqn(void *p)
 {
 	return (u32)((uintptr_t)p - 1);
@@ -75,7 +81,7 @@ TEST_F(rxw, in_order)
 	int lost = 0;
 
 	for (i = 100; i < 160; i++) {
-		ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, i, pkt(i), 0));
+		ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, i, pkt(i), 0));
 		ASSERT_EQ(1, pop_all(&self->w, &next, &lost));
 	}
 	ASSERT_EQ(160, next);
@@ -88,9 +94,9 @@ TEST_F(rxw, gap_nak_ncf_repair)
 	u32 next = 0;
 	int lost = 0;
 
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 0, pkt(0), 0));
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 1, pkt(1), 0));
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 3, pkt(3), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 0, pkt(0), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 1, pkt(1), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 3, pkt(3), 0));
 	ASSERT_EQ(2, pop_all(&self->w, &next, &lost));
 	ASSERT_EQ(1, pgm_rxw_pending(&self->w));
 	ASSERT_EQ(2, pgm_rxw_first_pending(&self->w));
@@ -111,7 +117,7 @@ TEST_F(rxw, gap_nak_ncf_repair)
 	ASSERT_EQ(0, pgm_rxw_pending(&self->w));
 	ASSERT_EQ(10060 * MS + params.nak_rdata_ivl, pgm_rxw_next_deadline(&self->w));
 
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 2, pkt(2), 10070 * MS));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 2, pkt(2), 10070 * MS));
 	ASSERT_EQ(2, pop_all(&self->w, &next, &lost));
 	ASSERT_EQ(4, next);
 	ASSERT_EQ(0, lost);
@@ -123,8 +129,8 @@ TEST_F(rxw, gap_nak_ncf_repair)
 TEST_F(rxw, ncf_suppresses_nak)
 {
 	pgm_rxw_enable_naks(&self->w, 0);
-	pgm_rxw_add(&self->w, 0, pkt(0), 0);
-	pgm_rxw_add(&self->w, 2, pkt(2), 0);
+	add(&self->w, 0, pkt(0), 0);
+	add(&self->w, 2, pkt(2), 0);
 	pgm_rxw_ncf(&self->w, 1, 1);
 	pgm_rxw_timer(&self->w, 100 * MS, self->naks, 63, &self->n);
 	ASSERT_EQ(0, self->n);
@@ -141,8 +147,8 @@ TEST_F(rxw, retries_exhausted_is_lost)
 	int lost = 0, naks = 0;
 
 	pgm_rxw_enable_naks(&self->w, 0);
-	pgm_rxw_add(&self->w, 0, pkt(0), 0);
-	pgm_rxw_add(&self->w, 2, pkt(2), 0);
+	add(&self->w, 0, pkt(0), 0);
+	add(&self->w, 2, pkt(2), 0);
 	ASSERT_EQ(1, pop_all(&self->w, &next, &lost));
 	/* Never an NCF: NAK, wait, NAK, wait, NAK, wait, give up. */
 	while ((t = pgm_rxw_next_deadline(&self->w))) {
@@ -161,15 +167,15 @@ TEST_F(rxw, trail_passing_a_gap_loses_it)
 	u32 next = 10;
 	int lost = 0;
 
-	pgm_rxw_add(&self->w, 10, pkt(10), 0);
-	pgm_rxw_add(&self->w, 13, pkt(13), 0);
-	pgm_rxw_add(&self->w, 15, pkt(15), 0);
+	add(&self->w, 10, pkt(10), 0);
+	add(&self->w, 13, pkt(13), 0);
+	add(&self->w, 15, pkt(15), 0);
 	pgm_rxw_update_trail(&self->w, 14);	/* 11, 12 gone; 14 still repairable */
 	ASSERT_EQ(1 + 1, pop_all(&self->w, &next, &lost));
 	ASSERT_EQ(2, lost);
 	ASSERT_EQ(14, next);
 	ASSERT_EQ(1, pgm_rxw_pending(&self->w));
-	ASSERT_EQ(PGM_RXW_BEHIND, pgm_rxw_add(&self->w, 12, pkt(12), 0));
+	ASSERT_EQ(PGM_RXW_BEHIND, add(&self->w, 12, pkt(12), 0));
 }
 
 TEST_F(rxw, duplicates)
@@ -177,20 +183,20 @@ TEST_F(rxw, duplicates)
 	u32 next = 0;
 	int lost = 0;
 
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 0, pkt(0), 0));
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 2, pkt(2), 0));
-	ASSERT_EQ(PGM_RXW_DUPLICATE, pgm_rxw_add(&self->w, 2, pkt(2), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 0, pkt(0), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 2, pkt(2), 0));
+	ASSERT_EQ(PGM_RXW_DUPLICATE, add(&self->w, 2, pkt(2), 0));
 	ASSERT_EQ(1, pop_all(&self->w, &next, &lost));
-	ASSERT_EQ(PGM_RXW_BEHIND, pgm_rxw_add(&self->w, 0, pkt(0), 0));
+	ASSERT_EQ(PGM_RXW_BEHIND, add(&self->w, 0, pkt(0), 0));
 	ASSERT_EQ(1, self->w.stats.dups);
 	ASSERT_EQ(1, self->w.stats.behind);
 }
 
 TEST_F(rxw, capacity_overflow)
 {
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 1000, pkt(1000), 0));
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 1063, pkt(1063), 0));
-	ASSERT_EQ(PGM_RXW_OVERFLOW, pgm_rxw_add(&self->w, 1064, pkt(1064), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 1000, pkt(1000), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, 1063, pkt(1063), 0));
+	ASSERT_EQ(PGM_RXW_OVERFLOW, add(&self->w, 1064, pkt(1064), 0));
 	ASSERT_EQ(-ENOBUFS, pgm_rxw_update_lead(&self->w, 1064, 0));
 	ASSERT_EQ(0, pgm_rxw_update_lead(&self->w, 1063, 0));
 	ASSERT_EQ(62, pgm_rxw_pending(&self->w));
@@ -198,7 +204,7 @@ TEST_F(rxw, capacity_overflow)
 
 TEST_F(rxw, spm_lead_reveals_tail_loss)
 {
-	pgm_rxw_add(&self->w, 7, pkt(7), 0);
+	add(&self->w, 7, pkt(7), 0);
 	pgm_rxw_update_lead(&self->w, 9, 0);
 	ASSERT_EQ(2, pgm_rxw_pending(&self->w));
 	/* Before any data, an SPM defines nothing. */
@@ -215,12 +221,12 @@ TEST_F(rxw, wraparound)
 	for (i = 0; i < 40; i++) {
 		if (i % 7 == 3)
 			continue;
-		ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, start + i, pkt(start + i), 0));
+		ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, start + i, pkt(start + i), 0));
 	}
 	got += pop_all(&self->w, &next, &lost);
 	ASSERT_EQ(start + 3, next);
 	for (i = 3; i < 40; i += 7)
-		ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, start + i, pkt(start + i), 0));
+		ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, start + i, pkt(start + i), 0));
 	got += pop_all(&self->w, &next, &lost);
 	ASSERT_EQ(40, got);
 	ASSERT_EQ(start + 40, next);
@@ -234,8 +240,8 @@ TEST_F(rxw, nak_batches_oldest_first)
 	u32 prev;
 
 	pgm_rxw_enable_naks(&self->w, 0);
-	pgm_rxw_add(&self->w, 0, pkt(0), 0);
-	pgm_rxw_add(&self->w, 50, pkt(50), 0);	/* 1..49 missing */
+	add(&self->w, 0, pkt(0), 0);
+	add(&self->w, 50, pkt(50), 0);	/* 1..49 missing */
 	for (;;) {
 		u64 t = pgm_rxw_timer(&self->w, 100 * MS, self->naks, 20, &self->n);
 
@@ -265,7 +271,7 @@ TEST_F(rxw, resize_keeps_everything)
 	pgm_rxw_enable_naks(&self->w, 0);
 	for (i = 0; i < 60; i++)
 		if (i % 5)
-			pgm_rxw_add(&self->w, next + i, pkt(next + i), i * MS);
+			add(&self->w, next + i, pkt(next + i), i * MS);
 	pgm_rxw_ncf(&self->w, next + 5, 100 * MS);
 	t = pgm_rxw_next_deadline(&self->w);
 	ASSERT_EQ(11, pgm_rxw_pending(&self->w));
@@ -276,13 +282,39 @@ TEST_F(rxw, resize_keeps_everything)
 	ASSERT_EQ(11, pgm_rxw_pending(&self->w));
 	ASSERT_EQ(1, self->w.wait_data.len);
 	/* Now wider than the old capacity. */
-	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, next + 200, pkt(next + 200), 0));
+	ASSERT_EQ(PGM_RXW_ADDED, add(&self->w, next + 200, pkt(next + 200), 0));
 	for (i = 0; i < 200; i++)
-		pgm_rxw_add(&self->w, next + i, pkt(next + i), 0);
+		add(&self->w, next + i, pkt(next + i), 0);
 	got = pop_all(&self->w, &next, &lost);
 	ASSERT_EQ(201, got);
 	ASSERT_EQ(0, lost);
 	ASSERT_EQ(0, pgm_rxw_next_deadline(&self->w));
+}
+
+/* A gap that fills before its NAK teaches the reorder estimate, which
+ * then delays later NAKs by as much; repairs teach nothing.
+ */
+TEST_F(rxw, reorder_estimate)
+{
+	u64 t;
+
+	pgm_rxw_enable_naks(&self->w, 0);
+	add(&self->w, 0, pkt(0), 0);
+	add(&self->w, 2, pkt(2), 0);
+	add(&self->w, 1, pkt(1), 8 * MS);	/* 8 ms late */
+	ASSERT_EQ(8 * MS, self->w.reorder);
+	ASSERT_EQ(1, self->w.stats.reordered);
+	add(&self->w, 4, pkt(4), 100 * MS);	/* 3 missing */
+	t = pgm_rxw_next_deadline(&self->w);
+	ASSERT_LE(108 * MS, t);
+	ASSERT_GE(108 * MS + params.nak_bo_ivl, t);
+	/* A repair is no reorder. */
+	ASSERT_EQ(PGM_RXW_ADDED, pgm_rxw_add(&self->w, 3, pkt(3), 150 * MS, true));
+	ASSERT_EQ(1, self->w.stats.reordered);
+	/* Capped at NAK_BO_IVL. */
+	add(&self->w, 6, pkt(6), 200 * MS);
+	add(&self->w, 5, pkt(5), 2000 * MS);
+	ASSERT_EQ(params.nak_bo_ivl, self->w.reorder);
 }
 
 TEST_F(rxw, drain_returns_held)
@@ -290,9 +322,9 @@ TEST_F(rxw, drain_returns_held)
 	int n = 0;
 	void *p;
 
-	pgm_rxw_add(&self->w, 0, pkt(0), 0);
-	pgm_rxw_add(&self->w, 2, pkt(2), 0);
-	pgm_rxw_add(&self->w, 5, pkt(5), 0);
+	add(&self->w, 0, pkt(0), 0);
+	add(&self->w, 2, pkt(2), 0);
+	add(&self->w, 5, pkt(5), 0);
 	while ((p = pgm_rxw_drain(&self->w)))
 		n++;
 	ASSERT_EQ(3, n);
@@ -342,9 +374,9 @@ static int simulate(struct sim *s, u32 start, u32 count, unsigned int loss_pct,
 			u32 sqn = start + sent++;
 
 			if (rnd(&r) % 100 >= loss_pct)
-				pgm_rxw_add(&s->w, sqn, pkt(sqn), now);
+				add(&s->w, sqn, pkt(sqn), now);
 			if (rnd(&r) % 100 < 2)	/* duplicate */
-				pgm_rxw_add(&s->w, sqn, pkt(sqn), now);
+				add(&s->w, sqn, pkt(sqn), now);
 			if (sent % 20 == 0) {	/* SPM */
 				pgm_rxw_enable_naks(&s->w, now);
 				pgm_rxw_update_lead(&s->w, start + sent - 1, now);
@@ -361,7 +393,7 @@ static int simulate(struct sim *s, u32 start, u32 count, unsigned int loss_pct,
 				if (rnd(&r) % 100 >= loss_pct)
 					pgm_rxw_ncf(&s->w, s->naks[i], now);
 				if (rnd(&r) % 100 >= loss_pct)
-					pgm_rxw_add(&s->w, s->naks[i], pkt(s->naks[i]), now);
+					pgm_rxw_add(&s->w, s->naks[i], pkt(s->naks[i]), now, true);
 			}
 		} while (n == 63);
 		n = pop_all(&s->w, &s->next, &s->lost);

@@ -99,6 +99,7 @@ TEST_F(txw, nak_elimination)
 	ASSERT_EQ(PGM_TXW_NAK_QUEUED, pgm_txw_nak(&self->w, first + 1, 64 * MS, 50 * MS));
 	ASSERT_EQ(2, self->w.stats.repairs);
 	ASSERT_EQ(7, self->w.stats.naks);
+	ASSERT_EQ(2, self->w.stats.naks_distinct);
 	ASSERT_EQ(1, self->w.stats.naks_after_rdata);
 }
 
