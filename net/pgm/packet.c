@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PGM packets as skbs: parse a received packet's headers and options into
- * struct pgm_rx, build the headers of the packets the module sends, and
- * their checksums. The byte layouts are RFC 3208 section 8 (wire.h).
+ * PGM packets as skbs: the skb side of the wire codec (wire.c). Received
+ * packets are parsed by pgm_parse() into the struct pgm_rx the protocol
+ * handlers use; control packets are written by pgm_encode(), data packets
+ * by hand (see pgm_build_data()); the checksums are done here.
  */
 
 #include <linux/skbuff.h>
@@ -13,190 +14,101 @@
 #include "pgm.h"
 #include "wire.h"
 
-/* Type-specific header lengths for IPv4 NLAs (RFC 3208 section 8). */
-static int pgm_body_len(u8 type)
-{
-	switch (type) {
-	case PGM_TYPE_SPM:
-		return 20;
-	case PGM_TYPE_POLL:
-		return 28;
-	case PGM_TYPE_POLR:
-		return 8;
-	case PGM_TYPE_ODATA:
-	case PGM_TYPE_RDATA:
-		return 8;
-	case PGM_TYPE_NAK:
-	case PGM_TYPE_NNAK:
-	case PGM_TYPE_NCF:
-		return 20;
-	case PGM_TYPE_SPMR:
-		return 0;
-	}
-	return -EPROTONOSUPPORT;
-}
-
-/* An IPv4 NLA: AFI 1, reserved, address. */
-static int pgm_get_nla(const u8 *p, __be32 *addr)
-{
-	if (get_unaligned_be16(p) != PGM_AFI_IP)
-		return -EAFNOSUPPORT;
-	memcpy(addr, p + 4, 4);
-	return 0;
-}
-
-static void pgm_put_nla(u8 *p, __be32 addr)
-{
-	put_unaligned_be16(PGM_AFI_IP, p);
-	put_unaligned_be16(0, p + 2);
-	memcpy(p + 4, &addr, 4);
-}
-
-static int pgm_parse_opts(const u8 *p, unsigned int len, struct pgm_rx *rx)
-{
-	unsigned int off = 4, n = 0;
-
-	/* OPT_LENGTH first: type 0, length 4, total length. */
-	if (len < 4 || p[0] != PGM_OPT_LENGTH || p[1] != 4 ||
-	    get_unaligned_be16(p + 2) != len)
-		return -EINVAL;
-	while (off < len) {
-		u8 type, olen;
-
-		if (off + 4 > len || ++n > PGM_OPT_MAX)
-			return -EINVAL;
-		type = p[off] & PGM_OPT_MASK;
-		olen = p[off + 1];
-		if (olen < 4 || off + olen > len)
-			return -EINVAL;
-		switch (type) {
-		case PGM_OPT_FRAGMENT:
-			if (olen != 16)
-				return -EINVAL;
-			rx->has_frag = true;
-			rx->frag_first = get_unaligned_be32(p + off + 4);
-			rx->frag_off = get_unaligned_be32(p + off + 8);
-			rx->frag_len = get_unaligned_be32(p + off + 12);
-			break;
-		case PGM_OPT_NAK_LIST: {
-			unsigned int i, cnt = (olen - 4) / 4;
-
-			if ((olen - 4) % 4 || cnt > 62 || rx->n_naks + cnt > 63)
-				return -EINVAL;
-			for (i = 0; i < cnt; i++)
-				rx->naks[rx->n_naks++] =
-					get_unaligned_be32(p + off + 4 + 4 * i);
-			break;
-		}
-		case PGM_OPT_JOIN:
-			if (olen != 8)
-				return -EINVAL;
-			rx->has_join = true;
-			rx->join_min = get_unaligned_be32(p + off + 4);
-			break;
-		case PGM_OPT_SYN:
-			rx->syn = true;
-			break;
-		case PGM_OPT_FIN:
-			rx->fin = true;
-			break;
-		case PGM_OPT_RST:
-			rx->rst = true;
-			rx->rst_n = p[off + 3] & PGM_OPT_RST_N;
-			break;
-		default:
-			break;	/* ignored, skipped by its length */
-		}
-		if (p[off] & PGM_OPT_END)
-			return off + olen == len ? 0 : -EINVAL;
-		off += olen;
-	}
-	return -EINVAL;	/* no OPT_END */
-}
-
 /**
  * pgm_parse_skb() - parse a received packet's headers and options
- * @skb: the packet, data at the PGM header (common header validated)
+ * @skb: the packet, data at the PGM header
  * @rx: filled in
  *
- * Pulls the headers and options into the linear area; the payload may
- * stay in fragments.
+ * pgm_parse() (wire.c) does the parsing; this pulls into the linear area
+ * what it asks for (the headers and options: the payload may stay in
+ * fragments), refuses what the module cannot use (IPv6 NLAs; a data
+ * packet's OPT_FRAGMENT that does not hold its payload) and gives the
+ * protocol handlers the view of struct pgm_rx: a NAK's or NCF's
+ * sequences in one list, header's first.
  *
- * Return: 0, or a negative errno for a malformed or unsupported packet.
+ * Context: any; the skb's head may be reallocated, so pointers into it
+ * taken before the call are stale after it.
+ * Return: 0, or a negative errno: pgm_parse()'s for a malformed or
+ * unsupported packet (-EINVAL, -EPROTONOSUPPORT, -EOPNOTSUPP,
+ * -EAFNOSUPPORT), also -EAFNOSUPPORT for an IPv6 NLA and -EINVAL for a
+ * bad OPT_FRAGMENT; -ENOMEM when the headers could not be pulled.
  */
 int pgm_parse_skb(struct sk_buff *skb, struct pgm_rx *rx)
 {
-	const struct pgm_hdr *ph;
-	unsigned int hlen, olen = 0;
-	const u8 *p;
-	int body, err;
+	const struct pgm_opts *o;
+	struct pgm_pkt pkt;
+	int err;
 
+	BUILD_BUG_ON(ARRAY_SIZE(rx->naks) != PGM_OPT_NAK_LIST_MAX + 1);
+	while ((err = pgm_parse(skb->data, skb_headlen(skb), skb->len,
+				&pkt)) == -EAGAIN)
+		if (!pskb_may_pull(skb, pkt.hdr_len))
+			return -ENOMEM;
+	if (err)
+		return err;
+	/* The module speaks IPv4: struct pgm_rx holds __be32 NLAs. */
+	if (pkt.nla.afi == PGM_AFI_IP6 || pkt.grp_nla.afi == PGM_AFI_IP6)
+		return -EAFNOSUPPORT;
+
+	o = &pkt.opts;
 	memset(rx, 0, offsetof(struct pgm_rx, naks));
-	ph = (const struct pgm_hdr *)skb->data;
-	rx->type = ph->type & PGM_TYPE_MASK;
-	rx->options = ph->options;
-	body = pgm_body_len(rx->type);
-	if (body < 0)
-		return body;
-	hlen = PGM_HDR_LEN + body;
-	if (!pskb_may_pull(skb, hlen))
-		return -EINVAL;
-	if (rx->options & PGM_OPT_PRESENT) {
-		if (!pskb_may_pull(skb, hlen + 4))
-			return -EINVAL;
-		olen = get_unaligned_be16(skb->data + hlen + 2);
-		if (olen < 4 || !pskb_may_pull(skb, hlen + olen))
-			return -EINVAL;
-		err = pgm_parse_opts(skb->data + hlen, olen, rx);
-		if (err)
-			return err;
-	}
-	ph = (const struct pgm_hdr *)skb->data;
-	p = skb->data + PGM_HDR_LEN;
-	rx->tsdu_off = hlen + olen;
-	if (skb->len < rx->tsdu_off)
-		return -EINVAL;
-	rx->tsdu_len = skb->len - rx->tsdu_off;
+	rx->type = pkt.type;
+	rx->options = pkt.flags;
+	rx->sqn = pkt.sqn;
+	rx->trail = pkt.trail;
+	rx->lead = pkt.lead;
+	rx->nla = pkt.nla.ip4;
+	rx->grp_nla = pkt.grp_nla.ip4;
+	rx->tsdu_off = pkt.hdr_len;
+	rx->tsdu_len = skb->len - pkt.hdr_len;
 
-	switch (rx->type) {
-	case PGM_TYPE_SPM:
-		rx->sqn = get_unaligned_be32(p);
-		rx->trail = get_unaligned_be32(p + 4);
-		rx->lead = get_unaligned_be32(p + 8);
-		return pgm_get_nla(p + 12, &rx->nla);
+	rx->has_frag = o->present & PGM_OPTB(PGM_OPT_FRAGMENT);
+	rx->frag_spec = o->frag_spec;
+	rx->frag_first = o->frag_first;
+	rx->frag_off = o->frag_off;
+	rx->frag_len = o->frag_len;
+	rx->has_join = o->present & PGM_OPTB(PGM_OPT_JOIN);
+	rx->join_min = o->join_min;
+	rx->syn = o->present & PGM_OPTB(PGM_OPT_SYN);
+	rx->fin = o->present & PGM_OPTB(PGM_OPT_FIN);
+	rx->rst = o->present & PGM_OPTB(PGM_OPT_RST);
+	rx->rst_n = o->rst_n;
+	rx->has_parity_prm = o->present & PGM_OPTB(PGM_OPT_PARITY_PRM);
+	rx->parity_prm = o->parity_prm;
+	rx->parity_tgs = o->parity_tgs;
+	rx->parity_grp = o->parity_grp;
+	rx->curr_tgsize = o->curr_tgsize;
+
+	switch (pkt.type) {
 	case PGM_TYPE_ODATA:
 	case PGM_TYPE_RDATA:
-		if (rx->tsdu_len != ntohs(ph->tsdu_len))
+		/* A parity packet's OPT_FRAGMENT is FEC-encoded. */
+		if (rx->has_frag && !(rx->options & PGM_OPT_PARITY) &&
+		    (rx->frag_off >= rx->frag_len ||
+		     rx->frag_len - rx->frag_off < rx->tsdu_len))
 			return -EINVAL;
-		rx->sqn = get_unaligned_be32(p);
-		rx->trail = get_unaligned_be32(p + 4);
-		if (rx->has_frag && (rx->frag_off >= rx->frag_len ||
-				     rx->frag_len - rx->frag_off < rx->tsdu_len))
-			return -EINVAL;
-		return 0;
+		break;
 	case PGM_TYPE_NAK:
 	case PGM_TYPE_NNAK:
 	case PGM_TYPE_NCF:
-		/* The header's sequence first, then OPT_NAK_LIST's. */
-		if (rx->n_naks)
-			memmove(&rx->naks[1], &rx->naks[0],
-				rx->n_naks * sizeof(rx->naks[0]));
-		rx->naks[0] = get_unaligned_be32(p);
-		rx->n_naks++;
-		rx->sqn = rx->naks[0];
-		err = pgm_get_nla(p + 4, &rx->nla);
-		return err ?: pgm_get_nla(p + 12, &rx->grp_nla);
-	case PGM_TYPE_POLL:
-		rx->sqn = get_unaligned_be32(p);
-		return pgm_get_nla(p + 8, &rx->nla);
-	default:
-		return 0;
+		rx->naks[0] = pkt.sqn;
+		memcpy(&rx->naks[1], o->nak_list,
+		       o->nak_count * sizeof(rx->naks[0]));
+		rx->n_naks = 1 + o->nak_count;
+		break;
 	}
+	return 0;
 }
 
 /* ----- building ----- */
 
-/* Options writer: OPT_LENGTH first (written with the first option, so a
+/* ODATA and RDATA headers are written by hand: their layout is fixed
+ * (sequence and trail, then OPT_FRAGMENT, OPT_JOIN and OPT_SYN when
+ * present, in pgm_encode()'s order), and pgm_encode() would mean zeroing
+ * a struct pgm_pkt (over 400 bytes) and walking its option table twice
+ * for every packet sent, to write 24 to 56 bytes.
+ *
+ * Options writer: OPT_LENGTH first (written with the first option, so a
  * packet without options gets nothing), OPT_END on the last one.
  */
 struct pgm_optw {
@@ -335,6 +247,26 @@ struct sk_buff *pgm_build_data(struct sock *sk, struct sk_buff *payload,
 	return skb;
 }
 
+/* A control packet: header, type-specific part and options from @pkt
+ * (pgm_encode()), then the checksum.
+ */
+static struct sk_buff *pgm_build_ctl(struct sock *sk,
+				     const struct pgm_pkt *pkt)
+{
+	struct sk_buff *skb;
+	int len;
+
+	len = pgm_encode(NULL, 0, pkt);
+	if (WARN_ON_ONCE(len < 0))
+		return NULL;
+	skb = pgm_alloc_ctl(sk, len);
+	if (!skb)
+		return NULL;
+	pgm_encode(skb->data, len, pkt);
+	pgm_csum(skb, len, 0);
+	return skb;
+}
+
 /**
  * pgm_build_spm() - a source path message
  * @sk: the source
@@ -345,39 +277,40 @@ struct sk_buff *pgm_build_data(struct sock *sk, struct sk_buff *payload,
  * @fin: add OPT_FIN (the session ended)
  * @rst: add OPT_RST with the N bit (aborted; NAKs go unanswered)
  *
+ * With FEC it carries OPT_PARITY_PRM, and OPT_CURR_TGSIZE when the lead
+ * ends a group closed early (pgm_fec_tx_spm_opts()).
+ *
  * Return: the packet, or NULL without memory.
  */
 struct sk_buff *pgm_build_spm(struct sock *sk, u32 spm_sqn, u32 trail,
 			      u32 lead, __be32 path, bool fin, bool rst)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
-	unsigned int hlen = PGM_HDR_LEN + 20;
-	struct pgm_optw w;
-	struct sk_buff *skb;
-	u8 *p, *o;
+	struct pgm_pkt pkt = {
+		.sport		= ps->tsi.sport,
+		.dport		= ps->dport,
+		.type		= PGM_TYPE_SPM,
+		.sqn		= spm_sqn,
+		.trail		= trail,
+		.lead		= lead,
+		.nla		= { .afi = PGM_AFI_IP, .ip4 = path },
+	};
+	struct pgm_opts *o = &pkt.opts;
 
-	skb = pgm_alloc_ctl(sk, hlen + 12);
-	if (!skb)
-		return NULL;
-	p = skb->data;
-	put_unaligned_be32(spm_sqn, p + 16);
-	put_unaligned_be32(trail, p + 20);
-	put_unaligned_be32(lead, p + 24);
-	pgm_put_nla(p + 28, path);
-	pgm_opt_begin(&w, p + hlen);
-	if (fin)
-		pgm_opt_add(&w, PGM_OPT_FIN, 4);
-	if (rst) {
-		o = pgm_opt_add(&w, PGM_OPT_RST, 4);
-		o[3] = PGM_OPT_RST_N;
+	memcpy(pkt.gsi, ps->tsi.gsi, sizeof(pkt.gsi));
+	if (pgm_fec_tx_spm_opts(sk, &o->parity_tgs, &o->parity_prm,
+				&o->curr_tgsize)) {
+		o->present |= PGM_OPTB(PGM_OPT_PARITY_PRM);
+		if (o->curr_tgsize)
+			o->present |= PGM_OPTB(PGM_OPT_CURR_TGSIZE);
 	}
-	hlen += pgm_opt_end(&w);
-	skb_trim(skb, hlen);
-	pgm_fill_hdr((struct pgm_hdr *)p, PGM_TYPE_SPM,
-		     hlen > PGM_HDR_LEN + 20 ? PGM_OPT_PRESENT : 0,
-		     ps->tsi.sport, ps->dport, ps->tsi.gsi, 0);
-	pgm_csum(skb, hlen, 0);
-	return skb;
+	if (fin)
+		o->present |= PGM_OPTB(PGM_OPT_FIN);
+	if (rst) {
+		o->present |= PGM_OPTB(PGM_OPT_RST);
+		o->rst_n = true;
+	}
+	return pgm_build_ctl(sk, &pkt);
 }
 
 /**
@@ -391,39 +324,36 @@ struct sk_buff *pgm_build_spm(struct sock *sk, u32 spm_sqn, u32 trail,
  * @n: number of @sqns, 1 to 63
  * @src_nla: the source's unicast address
  * @grp_nla: the group
+ * @parity: a parity NAK or NCF (OPT_PARITY): the sequences are a group's
+ *	first sequence | (parity packets wanted - 1)
  *
- * Return: the packet, or NULL without memory.
+ * Return: the packet, or NULL without memory (or for a bad @n).
  */
 struct sk_buff *pgm_build_nak(struct sock *sk, u8 type, __be16 sport,
 			      __be16 dport, const u8 *gsi, const u32 *sqns,
-			      unsigned int n, __be32 src_nla, __be32 grp_nla)
+			      unsigned int n, __be32 src_nla, __be32 grp_nla,
+			      bool parity)
 {
-	unsigned int hlen = PGM_HDR_LEN + 20, i;
-	struct pgm_optw w;
-	struct sk_buff *skb;
-	u8 *p, *o;
+	struct pgm_pkt pkt = {
+		.sport		= sport,
+		.dport		= dport,
+		.type		= type,
+		.flags		= parity ? PGM_OPT_PARITY : 0,
+		.nla		= { .afi = PGM_AFI_IP, .ip4 = src_nla },
+		.grp_nla	= { .afi = PGM_AFI_IP, .ip4 = grp_nla },
+	};
 
-	if (!n || n > 63)
+	if (!n || n > PGM_OPT_NAK_LIST_MAX + 1)
 		return NULL;
-	skb = pgm_alloc_ctl(sk, hlen + (n > 1 ? 8 + 4 * (n - 1) : 0));
-	if (!skb)
-		return NULL;
-	p = skb->data;
-	put_unaligned_be32(sqns[0], p + 16);
-	pgm_put_nla(p + 20, src_nla);
-	pgm_put_nla(p + 28, grp_nla);
-	pgm_opt_begin(&w, p + hlen);
+	memcpy(pkt.gsi, gsi, sizeof(pkt.gsi));
+	pkt.sqn = sqns[0];
 	if (n > 1) {
-		o = pgm_opt_add(&w, PGM_OPT_NAK_LIST, 4 + 4 * (n - 1));
-		for (i = 1; i < n; i++)
-			put_unaligned_be32(sqns[i], o + 4 * i);
+		pkt.opts.present = PGM_OPTB(PGM_OPT_NAK_LIST);
+		pkt.opts.nak_count = n - 1;
+		memcpy(pkt.opts.nak_list, sqns + 1,
+		       (n - 1) * sizeof(pkt.opts.nak_list[0]));
 	}
-	hlen += pgm_opt_end(&w);
-	pgm_fill_hdr((struct pgm_hdr *)p, type,
-		     n > 1 ? PGM_OPT_PRESENT | PGM_OPT_NETWORK : 0,
-		     sport, dport, gsi, 0);
-	pgm_csum(skb, hlen, 0);
-	return skb;
+	return pgm_build_ctl(sk, &pkt);
 }
 
 /**
@@ -438,12 +368,12 @@ struct sk_buff *pgm_build_nak(struct sock *sk, u8 type, __be16 sport,
 struct sk_buff *pgm_build_spmr(struct sock *sk, __be16 sport, __be16 dport,
 			       const u8 *gsi)
 {
-	struct sk_buff *skb = pgm_alloc_ctl(sk, PGM_HDR_LEN);
+	struct pgm_pkt pkt = {
+		.sport	= sport,
+		.dport	= dport,
+		.type	= PGM_TYPE_SPMR,
+	};
 
-	if (!skb)
-		return NULL;
-	pgm_fill_hdr((struct pgm_hdr *)skb->data, PGM_TYPE_SPMR, 0, sport,
-		     dport, gsi, 0);
-	pgm_csum(skb, PGM_HDR_LEN, 0);
-	return skb;
+	memcpy(pkt.gsi, gsi, sizeof(pkt.gsi));
+	return pgm_build_ctl(sk, &pkt);
 }

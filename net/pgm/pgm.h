@@ -16,6 +16,7 @@
 #include <net/snmp.h>
 #include <uapi/linux/pgm.h>
 
+#include "fec.h"
 #include "rate.h"
 #include "rxw.h"
 #include "txw.h"
@@ -92,6 +93,7 @@ struct pgm_session_key {
  * @spmr_bo_ivl: SPMR back-off, ms
  * @peer_expiry: session expiry without packets, ms
  * @repair_ivl: minimum time between two repairs of one sequence, ms
+ * @fec: RM_USE_FEC (all zero: no FEC)
  */
 struct pgm_params {
 	u32	rate_kbps;
@@ -112,6 +114,7 @@ struct pgm_params {
 	u32	spmr_bo_ivl;
 	u32	peer_expiry;
 	u32	repair_ivl;
+	struct pgm_fec_params fec;
 };
 
 /**
@@ -140,6 +143,7 @@ struct pgm_params {
  * @bytes_rate_mark: bytes sent at the last rate sample
  * @rate_mark: time of the last rate sample, ns
  * @rate_last: send rate over the last sample, kbit/s
+ * @fec: FEC state when RM_USE_FEC was set (fec_tx.c)
  */
 struct pgm_source {
 	struct pgm_txw		txw;
@@ -166,6 +170,7 @@ struct pgm_source {
 	u64			bytes_rate_mark;
 	u64			rate_mark;
 	u64			rate_last;
+	struct pgm_fec_tx	*fec;
 };
 
 /**
@@ -198,6 +203,7 @@ struct pgm_source {
  * @n_ifaddrs: entries in @ifaddrs
  * @slots: the receive window's storage
  * @grow_work: moves the window to its full-size storage (process context)
+ * @fec: FEC state, once the source's SPM announced parity (fec_rx.c)
  */
 struct pgm_session {
 	struct pgm_rxw		rxw;
@@ -227,6 +233,7 @@ struct pgm_session {
 	unsigned int		n_ifaddrs;
 	struct pgm_rxw_slot	*slots;
 	struct work_struct	grow_work;
+	struct pgm_fec_rx	*fec;
 };
 
 /**
@@ -236,6 +243,8 @@ struct pgm_session {
  * @path: its path NLA
  * @spm_sqn: its SPM sequence number
  * @when: when it arrived, ns (0: unused entry)
+ * @parity_tgs: its OPT_PARITY_PRM group size (0: none)
+ * @parity_prm: its OPT_PARITY_PRM bits
  */
 struct pgm_spm_seen {
 	struct pgm_tsi	tsi;
@@ -243,6 +252,8 @@ struct pgm_spm_seen {
 	__be32		path;
 	u32		spm_sqn;
 	u64		when;
+	u32		parity_tgs;
+	u8		parity_prm;
 };
 
 /**
@@ -343,7 +354,7 @@ struct pgm_skb_cb {
 /**
  * struct pgm_rx - what the protocol handlers need of a received packet
  * @type: packet type
- * @options: the header's option flags
+ * @options: the header's option flags, PGM_OPT_* (parity ones included)
  * @sqn: data, SPM, NAK or NCF sequence number
  * @trail: trailing edge (data, SPM)
  * @lead: leading edge (SPM)
@@ -359,10 +370,21 @@ struct pgm_skb_cb {
  * @fin: OPT_FIN
  * @rst: OPT_RST
  * @rst_n: OPT_RST's N bit: NAKs will go unanswered
+ * @has_parity_prm: OPT_PARITY_PRM present (SPM)
+ * @decoded: not received: FEC rebuilt it (fec_rx.c)
+ * @parity_prm: its PGM_PARITY_PRM_* bits
+ * @frag_spec: OPT_FRAGMENT's byte 3 (a parity packet's encoded U bit)
+ * @parity_tgs: OPT_PARITY_PRM's transmission group size
+ * @parity_grp: OPT_PARITY_GRP (0 without)
+ * @curr_tgsize: OPT_CURR_TGSIZE (0 without)
  * @n_naks: sequences in @naks (NAK, NCF: the header's and OPT_NAK_LIST's)
  * @naks: the sequences
  * @tsdu_off: offset of the payload from the PGM header
  * @tsdu_len: payload length
+ *
+ * pgm_parse_skb() fills it from wire.c's struct pgm_pkt (IPv4 NLAs only;
+ * an option's fields are zero when it is absent); FEC fills it for the
+ * packets it rebuilds.
  */
 struct pgm_rx {
 	u8	type;
@@ -382,6 +404,13 @@ struct pgm_rx {
 	bool	fin;
 	bool	rst;
 	bool	rst_n;
+	bool	has_parity_prm;
+	bool	decoded;
+	u8	parity_prm;
+	u8	frag_spec;
+	u32	parity_tgs;
+	u32	parity_grp;
+	u32	curr_tgsize;
 	u8	n_naks;
 	u32	naks[63];
 	u16	tsdu_off;
@@ -439,6 +468,13 @@ enum pgm_mib_field {
 	PGM_MIB_OUTNAK,			/* PgmOutNak */
 	PGM_MIB_OUTSPMR,		/* PgmOutSpmr */
 	PGM_MIB_OUTERRORS,		/* PgmOutErrors */
+	PGM_MIB_OUTPARITYODATA,		/* PgmOutParityOData */
+	PGM_MIB_OUTPARITYRDATA,		/* PgmOutParityRData */
+	PGM_MIB_INPARITYNAK,		/* PgmInParityNak */
+	PGM_MIB_OUTPARITYNAK,		/* PgmOutParityNak */
+	PGM_MIB_INPARITY,		/* PgmInParity */
+	PGM_MIB_FECRECOVERED,		/* PgmFecRecovered */
+	PGM_MIB_FECQUEUEFULL,		/* PgmFecQueueFull */
 	__PGM_MIB_MAX
 };
 
@@ -514,7 +550,8 @@ struct sk_buff *pgm_build_spm(struct sock *sk, u32 spm_sqn, u32 trail,
 			      u32 lead, __be32 path, bool fin, bool rst);
 struct sk_buff *pgm_build_nak(struct sock *sk, u8 type, __be16 sport,
 			      __be16 dport, const u8 *gsi, const u32 *sqns,
-			      unsigned int n, __be32 src_nla, __be32 grp_nla);
+			      unsigned int n, __be32 src_nla, __be32 grp_nla,
+			      bool parity);
 struct sk_buff *pgm_build_spmr(struct sock *sk, __be16 sport, __be16 dport,
 			       const u8 *gsi);
 unsigned int pgm_data_hdr_len(const struct pgm_data_opts *opts);
@@ -550,6 +587,8 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 void pgm_session_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_session_timeout(struct sock *sk);
+void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
+			  bool has_frag, u32 first, u32 off, u32 len);
 void pgm_session_destroy(struct sock *sk);
 void pgm_listener_destroy(struct sock *sk);
 int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
@@ -590,6 +629,28 @@ void pgm_sysctl_net_exit(struct net *net);
 /* mib.c */
 int pgm_mib_net_init(struct net *net);
 void pgm_mib_net_exit(struct net *net);
+
+/* fec_tx.c */
+int pgm_fec_tx_init(struct sock *sk, unsigned int tsdu_max);
+void pgm_fec_tx_free(struct pgm_source *src);
+void pgm_fec_tx_odata_sent(struct sock *sk, u32 sqn);
+bool pgm_fec_tx_nak(struct sock *sk, u32 sqn, u64 now);
+struct sk_buff *pgm_fec_tx_peek(struct sock *sk, u8 *type);
+struct sk_buff *pgm_fec_tx_sent(struct sock *sk);
+bool pgm_fec_tx_spm_opts(struct sock *sk, u32 *tgs, u8 *prm, u32 *cur);
+void pgm_fec_tx_close(struct sock *sk);
+
+/* fec_rx.c */
+void pgm_fec_rx_free(struct pgm_session *sess);
+void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm);
+void pgm_fec_rx_data(struct sock *sk, struct sk_buff *skb, u32 sqn);
+void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb, u32 sqn,
+		       u32 grp, u32 tgsize, bool var, const u8 *frag);
+int pgm_fec_rx_nak_count(struct sock *sk, u32 sqn, u32 lead, u64 now);
+u32 pgm_fec_rx_nak_sqn(struct sock *sk, u32 sqn, unsigned int count);
+void pgm_fec_rx_ncf(struct sock *sk, u32 sqn, u64 now);
+void pgm_fec_rx_tgsize(struct sock *sk, u32 lead, u32 tgsize);
+void pgm_fec_rx_trail(struct sock *sk, u32 trail);
 
 /* socket.c */
 void pgm_sock_done(struct sock *sk);

@@ -18,6 +18,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
+#include <asm/unaligned.h>
 
 #include "pgm.h"
 #include "seq.h"
@@ -577,7 +578,9 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(skb);
 		return;
 	}
-	if (rx->type == PGM_TYPE_ODATA) {
+	if (rx->decoded) {
+		/* counted as PgmFecRecovered */
+	} else if (rx->type == PGM_TYPE_ODATA) {
 		__PGM_INC_STATS(net, PGM_MIB_INODATA);
 		ps->rstats.num_odata_packets_received++;
 	} else {
@@ -644,6 +647,7 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	switch (r) {
 	case PGM_RXW_ADDED:
 		pgm_session_window_sample(sess);
+		pgm_fec_rx_data(sk, skb, rx->sqn);
 		return;
 	case PGM_RXW_OVERFLOW:
 		kfree_skb(skb);
@@ -656,6 +660,66 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 		kfree_skb(skb);
 		return;
 	}
+}
+
+/**
+ * pgm_session_fec_data() - a data packet FEC rebuilt
+ * @sk: the session
+ * @skb: the TSDU; consumed
+ * @sqn: its sequence
+ * @has_frag: it had OPT_FRAGMENT
+ * @first: OPT_FRAGMENT's first sequence
+ * @off: its offset
+ * @len: its message length
+ *
+ * It goes the way of a repair (RDATA) from here.
+ *
+ * Context: socket owner.
+ */
+void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
+			  bool has_frag, u32 first, u32 off, u32 len)
+{
+	struct pgm_rxw *w = &pgm_sess(sk)->rxw;
+	struct pgm_rx rx = {
+		.type = PGM_TYPE_RDATA,
+		.decoded = true,
+		.sqn = sqn,
+		.trail = pgm_seq_after(w->trail, sqn) ? sqn : w->trail,
+		.has_frag = has_frag,
+		.frag_first = first,
+		.frag_off = off,
+		.frag_len = len,
+		.tsdu_len = skb->len,
+	};
+
+	if (has_frag && (off >= len || len - off < skb->len)) {
+		__PGM_INC_STATS(sock_net(sk), PGM_MIB_INMALFORMED);
+		kfree_skb(skb);
+		return;
+	}
+	pgm_session_data(sk, skb, &rx, pgm_now());
+}
+
+/* A parity packet: FEC keeps it (fec_rx.c). */
+static void pgm_session_parity(struct sock *sk, struct sk_buff *skb,
+			       const struct pgm_rx *rx)
+{
+	u8 frag[PGM_FEC_FRAG_LEN];
+
+	if (rx->type == PGM_TYPE_ODATA)
+		pgm_sk(sk)->rstats.num_odata_packets_received++;
+	else
+		pgm_sk(sk)->rstats.num_rdata_packets_received++;
+	if (rx->has_frag) {
+		frag[0] = rx->frag_spec;
+		put_unaligned_be32(rx->frag_first, frag + 1);
+		put_unaligned_be32(rx->frag_off, frag + 5);
+		put_unaligned_be32(rx->frag_len, frag + 9);
+	}
+	__skb_pull(skb, rx->tsdu_off);
+	pgm_fec_rx_parity(sk, skb, rx->sqn, rx->parity_grp, rx->curr_tgsize,
+			  rx->options & PGM_OPT_VAR_PKTLEN,
+			  rx->has_frag ? frag : NULL);
 }
 
 static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
@@ -676,6 +740,10 @@ static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
 	if (rx->rst) {
 		pgm_session_reset(sk, PGM_MIB_RESETRST);
 		return;
+	}
+	if (rx->has_parity_prm) {
+		pgm_fec_rx_spm(sk, rx->parity_tgs, rx->parity_prm);
+		pgm_fec_rx_tgsize(sk, rx->lead, rx->curr_tgsize);
 	}
 	/* trail 0 and lead 2^31: no window information; a trail past the
 	 * lead is no information either.
@@ -728,14 +796,20 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	case PGM_TYPE_ODATA:
 	case PGM_TYPE_RDATA:
-		pgm_session_data(sk, skb, rx, now);
+		if (rx->options & PGM_OPT_PARITY)
+			pgm_session_parity(sk, skb, rx);
+		else
+			pgm_session_data(sk, skb, rx, now);
 		skb = NULL;
 		break;
 	case PGM_TYPE_NCF:
 		__PGM_INC_STATS(net, PGM_MIB_INNCF);
-		if (!(rx->options & PGM_OPT_PARITY))
-			for (i = 0; i < rx->n_naks; i++)
+		for (i = 0; i < rx->n_naks; i++) {
+			if (rx->options & PGM_OPT_PARITY)
+				pgm_fec_rx_ncf(sk, rx->naks[i], now);
+			else
 				pgm_rxw_ncf(&sess->rxw, rx->naks[i], now);
+		}
 		break;
 	default:
 		__PGM_INC_STATS(net, PGM_MIB_INOTHER);
@@ -748,22 +822,66 @@ drop:
 }
 
 static void pgm_session_send_naks(struct sock *sk, const u32 *naks,
-				  unsigned int n)
+				  unsigned int n, bool parity)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_session *sess = ps->sess;
 	struct net *net = sock_net(sk);
 	struct sk_buff *skb;
 
+	if (!n)
+		return;
 	skb = pgm_build_nak(sk, PGM_TYPE_NAK, ps->dport, ps->tsi.sport,
 			    ps->tsi.gsi, naks, n, inet_sk(sk)->inet_daddr,
-			    ps->group);
+			    ps->group, parity);
 	if (!skb)
 		return;
 	if (!pgm_xmit(sk, skb, 0, sess->source_nla, 0,
 		      READ_ONCE(net->ipv4.sysctl_ip_default_ttl), false))
-		PGM_INC_STATS(net, PGM_MIB_OUTNAK);
-	ps->rstats.total_selective_naks_sent += n;
+		PGM_INC_STATS(net, parity ? PGM_MIB_OUTPARITYNAK :
+				   PGM_MIB_OUTNAK);
+	if (parity)
+		ps->rstats.total_parity_naks_sent += n;
+	else
+		ps->rstats.total_selective_naks_sent += n;
+}
+
+/* NAKs the window wants: with on-demand parity, one parity NAK for each
+ * full group (fec_rx.c sizes it), selective ones for the rest.
+ */
+static void pgm_session_nak(struct sock *sk, const u32 *naks, unsigned int n)
+{
+	u32 *par, *sel, sqn, lead = pgm_sess(sk)->rxw.lead;
+	unsigned int i, j, np = 0, ns = 0;
+	u64 now = pgm_now();
+	int cnt;
+
+	if (!pgm_sess(sk)->fec) {
+		pgm_session_send_naks(sk, naks, n, false);
+		return;
+	}
+	par = kmalloc_array(2 * n, sizeof(*par), GFP_ATOMIC);
+	if (!par)
+		return;
+	sel = par + n;
+	for (i = 0; i < n; i++) {
+		cnt = pgm_fec_rx_nak_count(sk, naks[i], lead, now);
+		if (cnt < 0)
+			continue;
+		if (!cnt) {
+			sel[ns++] = naks[i];
+			continue;
+		}
+		sqn = pgm_fec_rx_nak_sqn(sk, naks[i], cnt);
+		for (j = 0; j < np; j++)
+			if (par[j] == sqn)
+				break;
+		if (j == np)
+			par[np++] = sqn;
+	}
+	pgm_session_send_naks(sk, sel, ns, false);
+	pgm_session_send_naks(sk, par, np, true);
+	kfree(par);
 }
 
 static void pgm_session_send_spmr(struct sock *sk)
@@ -800,9 +918,10 @@ void pgm_session_timeout(struct sock *sk)
 	do {
 		pgm_rxw_timer(&sess->rxw, now, naks, ARRAY_SIZE(naks), &n);
 		if (n)
-			pgm_session_send_naks(sk, naks, n);
+			pgm_session_nak(sk, naks, n);
 	} while (n == ARRAY_SIZE(naks));
 
+	pgm_fec_rx_trail(sk, sess->rxw.trail);
 	if (!sess->spm_seen && sess->spmr_due && now >= sess->spmr_due) {
 		pgm_session_send_spmr(sk);
 		sess->spmr_due = now + (u64)ps->params.spmr_bo_ivl * PGM_MS;
@@ -871,7 +990,7 @@ static void pgm_session_grow(struct work_struct *work)
 static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 {
 	struct pgm_listener *lsn = pgm_sk(lsk)->lsn;
-	const struct pgm_hdr *ph = (const struct pgm_hdr *)skb->data;
+	const struct pgm_hdr *ph;
 	struct pgm_rx rx;
 	struct pgm_tsi tsi;
 	unsigned int i;
@@ -880,6 +999,7 @@ static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 	    rx.fin)
 		return;
 	__PGM_INC_STATS(sock_net(lsk), PGM_MIB_INSPM);
+	ph = (const struct pgm_hdr *)skb->data;	/* the parse may move it */
 	memcpy(tsi.gsi, ph->gsi, sizeof(tsi.gsi));
 	tsi.sport = ph->sport;
 	for (i = 0; i < ARRAY_SIZE(lsn->spms); i++)
@@ -899,6 +1019,8 @@ static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 	lsn->spms[i].path = rx.nla;
 	lsn->spms[i].spm_sqn = rx.sqn;
 	lsn->spms[i].when = pgm_now();
+	lsn->spms[i].parity_tgs = rx.has_parity_prm ? rx.parity_tgs : 0;
+	lsn->spms[i].parity_prm = rx.parity_prm;
 }
 
 /* A new session of a source whose SPM the listener heard: it starts right
@@ -925,6 +1047,9 @@ static void pgm_listener_spm_claim(struct pgm_sock *lps, struct sock *sk,
 			sess->source_nla = e->path;
 			sess->spmr_due = 0;
 			pgm_rxw_enable_naks(&sess->rxw, sess->started);
+			if (e->parity_tgs)
+				pgm_fec_rx_spm(sk, e->parity_tgs,
+					       e->parity_prm);
 		}
 		e->when = 0;
 		return;
@@ -1077,6 +1202,11 @@ void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return;
 	}
+	/* Parity is not data: it makes no session. */
+	if (ph->options & PGM_OPT_PARITY) {
+		kfree_skb(skb);
+		return;
+	}
 	memcpy(key.tsi.gsi, ph->gsi, sizeof(key.tsi.gsi));
 	key.tsi.sport = ph->sport;
 
@@ -1188,6 +1318,7 @@ void pgm_session_destroy(struct sock *sk)
 	while ((data = pgm_rxw_drain(&sess->rxw)))
 		kfree_skb(data);
 	ps->sess = NULL;
+	pgm_fec_rx_free(sess);
 	kvfree(sess->slots);
 	kfree(sess);
 }

@@ -6,7 +6,7 @@
  * Errors, as the rest of the socket API: ENOPROTOOPT for an unknown
  * option, EINVAL for a short optlen or a value out of range, EOPNOTSUPP
  * for what Windows does not support either (RM_FLUSHCACHE, the data-cache
- * window) and for FEC until it is implemented, EISCONN for a sender
+ * window), EISCONN for a sender
  * setting that cannot change once the session runs, EADDRNOTAVAIL for
  * an address that is not local.
  */
@@ -161,8 +161,18 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 		err = pgm_set_send_window(sk, &w);
 		break;
 	case RM_USE_FEC:
-		/* FEC arrives with its own issue. */
-		err = -EOPNOTSUPP;
+		/* Windows' rules (fec.c); zero everywhere turns FEC off. */
+		if (pgm_running_source(sk))
+			err = -EISCONN;
+		else if (!fec.fec_block_size && !fec.fec_proactive_packets &&
+			 !fec.fec_group_size && !fec.fec_ondemand_parity_enabled)
+			memset(&ps->params.fec, 0, sizeof(ps->params.fec));
+		else
+			err = pgm_fec_params_init(&ps->params.fec,
+						  fec.fec_block_size,
+						  fec.fec_group_size,
+						  fec.fec_proactive_packets,
+						  fec.fec_ondemand_parity_enabled);
 		break;
 	case RM_SET_MESSAGE_BOUNDARY:
 		if (sk->sk_type != SOCK_RDM)
@@ -282,7 +292,11 @@ int pgm_getsockopt(struct sock *sk, int level, int optname,
 		u.val = ps->params.high_speed;
 		break;
 	case RM_USE_FEC:
-		size = -EOPNOTSUPP;
+		u.fec.fec_block_size = ps->params.fec.n;
+		u.fec.fec_proactive_packets = ps->params.fec.proactive;
+		u.fec.fec_group_size = ps->params.fec.k;
+		u.fec.fec_ondemand_parity_enabled = ps->params.fec.ondemand;
+		size = sizeof(u.fec);
 		break;
 	case RM_SENDER_STATISTICS:
 		if (ps->role == PGM_ROLE_SOURCE)

@@ -101,6 +101,11 @@ static void pgm_maybe_fin(struct sock *sk, u64 now)
 
 	if (!src->fin || src->fin_sent || pgm_txw_has_unsent(&src->txw))
 		return;
+	/* The last group's parity, then the end (its SPM says the size). */
+	if (src->fec) {
+		pgm_fec_tx_close(sk);
+		pgm_tx_timer_arm(sk, 0);
+	}
 	src->fin_sent = true;
 	pgm_send_spm(sk, now);
 	pgm_heartbeat_reset(src, now, &ps->params);
@@ -118,6 +123,43 @@ static void pgm_rate_sample(struct pgm_sock *ps, u64 now)
 				    src->bytes_rate_mark) * 8 * 1000000ULL, dt);
 	src->bytes_rate_mark = ps->sstats.total_bytes_sent;
 	src->rate_mark = now;
+}
+
+/* One parity packet, if one is due and the rate allows: 1 sent, 0 none
+ * due, -1 the pacing timer will call again.
+ */
+static int pgm_source_push_parity(struct sock *sk, u64 now)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_source *src = ps->src;
+	struct sk_buff *pkt;
+	unsigned int wire;
+	u8 type;
+
+	pkt = pgm_fec_tx_peek(sk, &type);
+	if (!pkt)
+		return 0;
+	wire = (type == PGM_TYPE_RDATA ? 24 : 20) + pkt->len;
+	if (!pgm_rate_has(&src->rate, wire)) {
+		u64 delay = pgm_rate_delay(&src->rate, wire,
+					   pgm_now_precise());
+
+		if (delay) {
+			pgm_tx_timer_arm(sk, delay);
+			return -1;
+		}
+	}
+	pkt = pgm_fec_tx_sent(sk);
+	pgm_rate_spend(&src->rate, wire);
+	ps->sstats.total_bytes_sent += pkt->len;
+	if (type == PGM_TYPE_RDATA)
+		ps->sstats.repair_packets_sent++;
+	if (!pgm_xmit(sk, pkt, src->src_addr, ps->group, src->oif,
+		      pgm_src_ttl(sk), type == PGM_TYPE_RDATA))
+		PGM_INC_STATS(sock_net(sk), type == PGM_TYPE_RDATA ?
+			      PGM_MIB_OUTPARITYRDATA : PGM_MIB_OUTPARITYODATA);
+	pgm_heartbeat_reset(src, now, &ps->params);
+	return 1;
 }
 
 /**
@@ -148,6 +190,14 @@ void pgm_source_push(struct sock *sk)
 		u8 type = PGM_TYPE_RDATA;
 
 		skb = pgm_txw_peek_rtx(&src->txw, &sqn);
+		if (!skb && src->fec) {
+			int r = pgm_source_push_parity(sk, now);
+
+			if (r < 0)
+				return;
+			if (r > 0)
+				continue;
+		}
 		if (!skb) {
 			type = PGM_TYPE_ODATA;
 			skb = pgm_txw_peek_odata(&src->txw, &sqn);
@@ -189,6 +239,7 @@ void pgm_source_push(struct sock *sk)
 		} else {
 			pgm_txw_odata_sent(&src->txw, now);
 			ps->sstats.total_odata_packets_sent++;
+			pgm_fec_tx_odata_sent(sk, sqn);
 		}
 		ps->sstats.total_bytes_sent += pkt->len;
 		if (!pgm_xmit(sk, pkt, src->src_addr, ps->group, src->oif,
@@ -295,8 +346,16 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	if (err)
 		goto err_free;
 	src->tsdu_max = max_t(u32, mtu, 576) - PGM_TSDU_RESERVE;
+	if (p->fec.n) {
+		err = pgm_fec_tx_init(sk, src->tsdu_max);
+		if (err)
+			goto err_free;
+	}
 
 	first = get_random_u32();
+	/* With FEC the first transmission group is a whole one. */
+	if (p->fec.n)
+		first = pgm_fec_tg(&p->fec, first);
 	pgm_txw_init(&src->txw, slots, cap, first);
 	src->started_sqn = first;
 	now = pgm_now();
@@ -348,6 +407,7 @@ err_role:
 	ps->dport = 0;
 	memset(&ps->tsi, 0, sizeof(ps->tsi));
 err_free:
+	pgm_fec_tx_free(src);
 	ps->src = NULL;
 	kvfree(slots);
 	kfree(src);
@@ -567,6 +627,37 @@ out:
 
 /* ----- input: NAK, SPMR ----- */
 
+/* A parity NAK: each sequence a group | (count - 1). Confirm the groups
+ * whose data is in the window and queue their parity.
+ */
+static void pgm_source_parity_nak(struct sock *sk, const struct pgm_rx *rx,
+				  u64 now)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_source *src = ps->src;
+	struct net *net = sock_net(sk);
+	u32 ok[ARRAY_SIZE(rx->naks)];
+	unsigned int i, n = 0;
+	struct sk_buff *ncf;
+
+	__PGM_INC_STATS(net, PGM_MIB_INPARITYNAK);
+	src->txw.stats.naks += rx->n_naks;
+	for (i = 0; i < rx->n_naks; i++) {
+		if (pgm_fec_tx_nak(sk, rx->naks[i], now))
+			ok[n++] = rx->naks[i];
+		else
+			src->txw.stats.naks_too_late++;
+	}
+	if (!n)
+		return;
+	ncf = pgm_build_nak(sk, PGM_TYPE_NCF, ps->tsi.sport, ps->dport,
+			    ps->tsi.gsi, ok, n, rx->nla, rx->grp_nla, true);
+	if (ncf && !pgm_xmit(sk, ncf, src->src_addr, ps->group, src->oif,
+			     pgm_src_ttl(sk), true))
+		__PGM_INC_STATS(net, PGM_MIB_OUTNCF);
+	pgm_source_push(sk);
+}
+
 /**
  * pgm_source_rcv() - a packet for a source: NAK, NNAK or SPMR
  * @sk: the source
@@ -597,8 +688,10 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 	switch (rx->type) {
 	case PGM_TYPE_NAK:
 		__PGM_INC_STATS(net, PGM_MIB_INNAK);
-		if (rx->options & PGM_OPT_PARITY)	/* no FEC yet */
+		if (rx->options & PGM_OPT_PARITY) {
+			pgm_source_parity_nak(sk, rx, now);
 			break;
+		}
 		distinct = src->txw.stats.naks_distinct;
 		for (i = 0; i < rx->n_naks; i++) {
 			int r = pgm_txw_nak(&src->txw, rx->naks[i], now,
@@ -614,7 +707,8 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 		if (confirm) {
 			ncf = pgm_build_nak(sk, PGM_TYPE_NCF, ps->tsi.sport,
 					    ps->dport, ps->tsi.gsi, rx->naks,
-					    rx->n_naks, rx->nla, rx->grp_nla);
+					    rx->n_naks, rx->nla, rx->grp_nla,
+					    false);
 			if (ncf && !pgm_xmit(sk, ncf, src->src_addr, ps->group,
 					     src->oif, pgm_src_ttl(sk), true))
 				__PGM_INC_STATS(net, PGM_MIB_OUTNCF);
@@ -782,6 +876,7 @@ void pgm_source_destroy(struct sock *sk)
 		return;
 	while ((skb = pgm_txw_drain(&src->txw)))
 		kfree_skb(skb);
+	pgm_fec_tx_free(src);
 	WRITE_ONCE(ps->src, NULL);
 	kvfree(src->slots);
 	kfree(src);

@@ -84,6 +84,7 @@ static struct {
 	long long count;
 	double duration;
 	__u32 rate, window_ms;
+	struct rm_fec_info fec;	/* RM_USE_FEC when fec_group_size is set */
 	double interval, timeout;
 	int rcvbuf;
 	int drain;
@@ -183,6 +184,9 @@ static int pgm_send_open(struct conn *c)
 	if (c->fd < 0)
 		return -errno;
 	if (setsockopt(c->fd, SOL_PGM, RM_RATE_WINDOW_SIZE, &w, sizeof(w)))
+		return -errno;
+	if (opt.fec.fec_group_size &&
+	    setsockopt(c->fd, SOL_PGM, RM_USE_FEC, &opt.fec, sizeof(opt.fec)))
 		return -errno;
 	if (opt.ifaddr.s_addr &&
 	    setsockopt(c->fd, SOL_PGM, RM_SET_SEND_IF, &opt.ifaddr, sizeof(opt.ifaddr)))
@@ -299,7 +303,7 @@ static int pgm_recv_stats(struct conn *c, struct counters *ct)
 
 	if (getsockopt(c->fd, SOL_PGM, RM_RECEIVER_STATISTICS, &st, &len))
 		return -errno;
-	ct->naks = st.total_selective_naks_sent;
+	ct->naks = st.total_selective_naks_sent + st.total_parity_naks_sent;
 	ct->repairs = st.num_rdata_packets_received;
 	ct->odata = st.num_odata_packets_received;
 	ct->dups = st.num_duplicate_data_packets;
@@ -987,6 +991,8 @@ static void print_usage(void)
 		"  -r, --rate KBPS             PGM: RM_RATE_WINDOW_SIZE rate (1000000);\n"
 		"                              UDP: paced to it (0: unpaced)\n"
 		"  -w, --window-ms MS          PGM window (500)\n"
+		"      --fec N,K,PRO,OD        send: RM_USE_FEC (block, group, pro-active,\n"
+		"                              on-demand)\n"
 		"      --drain                 send: after the end, wait until the window\n"
 		"                              is empty and report the final counters\n"
 		"  -b, --rcvbuf BYTES          recv: SO_RCVBUF (SO_RCVBUFFORCE if allowed)\n"
@@ -1012,6 +1018,7 @@ static const struct option long_opts[] = {
 	{ "interval", required_argument, NULL, 'I' },
 	{ "timeout", required_argument, NULL, 'T' },
 	{ "quiet", no_argument, NULL, 'q' },
+	{ "fec", required_argument, NULL, 'F' },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1114,6 +1121,18 @@ int main(int argc, char **argv)
 		case 'q':
 			opt.quiet = 1;
 			break;
+		case 'F': {
+			unsigned int n, k, pro, od;
+
+			if (sscanf(optarg, "%u,%u,%u,%u", &n, &k, &pro, &od) != 4 ||
+			    !k)
+				print_usage();
+			opt.fec.fec_block_size = n;
+			opt.fec.fec_group_size = k;
+			opt.fec.fec_proactive_packets = pro;
+			opt.fec.fec_ondemand_parity_enabled = od;
+			break;
+		}
 		default:
 			print_usage();
 		}

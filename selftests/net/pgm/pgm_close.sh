@@ -44,7 +44,7 @@ run()
 		pgm_lib_recv_start "${pgm_lib_rcv[$i]}" "$tmp/r$i" -x "$seed" \
 			-n "$count" -s 1:3000 -T 120 -e "$end"
 	done
-	pgm_lib_send "$pgm_lib_snd" "$tmp/s" -r 30000 -w 1000 -x "$seed" -n "$count" \
+	pgm_lib_send "$pgm_lib_snd" "$tmp/s" -r 30000 -w 3000 -x "$seed" -n "$count" \
 		-s 1:3000 -C "$@"
 	inuse=$(pgm_lib_inuse "$pgm_lib_snd")
 	pgm_lib_check_eq "$name: source sent $count messages" "$count" \

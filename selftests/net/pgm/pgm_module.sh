@@ -67,7 +67,16 @@ rmmod_refused()
 	! rmmod pgm 2> /dev/null && pgm_lib_module_loaded
 }
 
+module_unused()
+{
+	[ "$(cat /sys/module/pgm/refcnt 2> /dev/null)" = 0 ]
+}
+
 pgm_lib_check "module is loaded" pgm_lib_module_loaded
+# A source closed by an earlier test serves repairs until its window
+# drains (like TCP's FIN_WAIT), holding the module meanwhile.
+pgm_lib_check "sources closed by earlier tests drained, module unused" \
+	pgm_lib_wait_for 30 module_unused
 pgm_lib_check "socket(SOCK_RDM, IPPROTO_PGM) succeeds" ./pgm_probe socket rdm ok
 pgm_lib_check "socket(SOCK_STREAM, IPPROTO_PGM) succeeds" ./pgm_probe socket stream ok
 pgm_lib_check "socket(SOCK_RDM, 0) picks PGM" ./pgm_probe socket rdm0 ok

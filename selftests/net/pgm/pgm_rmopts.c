@@ -160,14 +160,9 @@ TEST_F(opts, ranges_and_round_trips)
 /* As on Windows: the data-cache window and RM_FLUSHCACHE do not exist. */
 TEST_F(opts, not_supported)
 {
-	struct rm_fec_info fec = { 255, 0, 16, 1 };
-
 	EXPECT_ERR(EOPNOTSUPP, set_u32(self->fd, RM_SENDER_WINDOW_ADVANCE_METHOD,
 				       RM_WINDOW_USE_AS_DATA_CACHE));
 	EXPECT_ERR(EOPNOTSUPP, set_u32(self->fd, RM_FLUSHCACHE, 0));
-	/* FEC comes with its own issue. */
-	EXPECT_ERR(EOPNOTSUPP, setsockopt(self->fd, SOL_PGM, RM_USE_FEC, &fec,
-					  sizeof(fec)));
 }
 
 TEST_F(opts, short_lengths)

@@ -238,6 +238,7 @@ enum {
 	OPT_DRAIN,
 	OPT_EXPECT_RESET,
 	OPT_EXPECT_MESSAGES,
+	OPT_FEC,
 };
 
 static struct {
@@ -246,6 +247,7 @@ static struct {
 	in_addr_t ifaddr[MAX_IFS];
 	int n_ifs;
 	__u32 rate, window_ms, window_bytes, latejoin, ttl, adv_rate;
+	struct rm_fec_info fec;	/* RM_USE_FEC when fec_group_size is set */
 	long count;		/* messages; -1: unknown (recv), endless (send) */
 	double duration;	/* send for this long instead (s) */
 	size_t min, max;
@@ -514,6 +516,9 @@ static int do_send(void)
 	if (opt.adv_rate)
 		set_u32(s, RM_SEND_WINDOW_ADV_RATE, opt.adv_rate,
 			"RM_SEND_WINDOW_ADV_RATE");
+	if (opt.fec.fec_group_size &&
+	    setsockopt(s, SOL_PGM, RM_USE_FEC, &opt.fec, sizeof(opt.fec)))
+		die("RM_USE_FEC");
 	for (i = 0; i < opt.n_ifs; i++)
 		set_u32(s, RM_SET_SEND_IF, opt.ifaddr[i], "RM_SET_SEND_IF");
 	if (opt.linger >= 0) {
@@ -1107,6 +1112,7 @@ static void print_usage(void)
 		"  -r, --rate KBPS  -w, --window-ms MS  -W, --window-bytes B   RM_RATE_WINDOW_SIZE\n"
 		"  -j, --latejoin PCT        RM_LATEJOIN\n"
 		"      --ttl N  --adv-rate PCT   RM_SET_MCAST_TTL, RM_SEND_WINDOW_ADV_RATE\n"
+		"      --fec N,K,PRO,OD      RM_USE_FEC: block, group, pro-active, on-demand\n"
 		"  -d, --duration SECS       send for this long (no -n)\n"
 		"  -D, --gap USEC            pause between sends\n"
 		"  -S, --start-delay MS      wait after connect() before the first send\n"
@@ -1165,6 +1171,7 @@ static const struct option long_opts[] = {
 	{ "drain", no_argument, NULL, OPT_DRAIN },
 	{ "expect-reset", no_argument, NULL, OPT_EXPECT_RESET },
 	{ "expect-messages", required_argument, NULL, OPT_EXPECT_MESSAGES },
+	{ "fec", required_argument, NULL, OPT_FEC },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1300,6 +1307,18 @@ static void parse(int argc, char **argv)
 		case OPT_ADV_RATE:
 			opt.adv_rate = num(optarg);
 			break;
+		case OPT_FEC: {
+			unsigned int n, k, pro, od;
+
+			if (sscanf(optarg, "%u,%u,%u,%u", &n, &k, &pro, &od) != 4 ||
+			    !k)
+				print_usage();
+			opt.fec.fec_block_size = n;
+			opt.fec.fec_group_size = k;
+			opt.fec.fec_proactive_packets = pro;
+			opt.fec.fec_ondemand_parity_enabled = od;
+			break;
+		}
 		case OPT_RCVBUF:
 			opt.rcvbuf = num(optarg);
 			break;

@@ -1971,4 +1971,154 @@ TEST(checksum_over_encoded_packet)
 	ASSERT_EQ(htons(sum), got.check);
 }
 
+/* ----- the control packets the module builds (net/pgm/packet.c) ----- */
+
+/* The SPM with every option the module puts on one: OPT_PARITY_PRM and
+ * OPT_CURR_TGSIZE (FEC), OPT_FIN, OPT_RST with the N bit.
+ */
+static const u8 v_module_spm[] = {
+	0x12, 0x34, 0x1d, 0x4c,
+	0x00, 0x03, 0x00, 0x00,		/* SPM, OPT_PRESENT | OPT_NETWORK */
+	0x01, 0x02, 0x03, 0x04,
+	0x05, 0x06, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x07,		/* SPM_SQN */
+	0x00, 0x00, 0x00, 0x10,		/* SPM_TRAIL */
+	0x00, 0x00, 0x00, 0x20,		/* SPM_LEAD */
+	0x00, 0x01, 0x00, 0x00,
+	0xc0, 0x00, 0x02, 0x01,		/* path 192.0.2.1 */
+	0x00, 0x04, 0x00, 0x1c,		/* OPT_LENGTH, total 28 */
+	0x08, 0x08, 0x00, 0x03,		/* OPT_PARITY_PRM, P | O */
+	0x00, 0x00, 0x00, 0x08,
+	0x0a, 0x08, 0x00, 0x00,		/* OPT_CURR_TGSIZE */
+	0x00, 0x00, 0x00, 0x05,
+	0x0e, 0x04, 0x00, 0x00,		/* OPT_FIN */
+	0x8f, 0x04, 0x00, 0x40,		/* OPT_RST | OPT_END, N */
+};
+
+/* pgm_build_spm()'s struct pgm_pkt. */
+static void fill_module_spm(struct pgm_pkt *p)
+{
+	base(p, PGM_TYPE_SPM, 0, 0);
+	p->dport = htons(0x1d4c);
+	p->sqn = 7;
+	p->trail = 0x10;
+	p->lead = 0x20;
+	nla4(&p->nla, 192, 0, 2, 1);
+	p->opts.present = PGM_OPTB(PGM_OPT_PARITY_PRM) |
+			  PGM_OPTB(PGM_OPT_CURR_TGSIZE) |
+			  PGM_OPTB(PGM_OPT_FIN) | PGM_OPTB(PGM_OPT_RST);
+	p->opts.parity_tgs = 8;
+	p->opts.parity_prm = PGM_PARITY_PRM_PRO | PGM_PARITY_PRM_OND;
+	p->opts.curr_tgsize = 5;
+	p->opts.rst_n = true;
+}
+
+TEST(module_spm)
+{
+	u8 out[PGM_MAX_HDR_LEN];
+	struct pgm_pkt p, got;
+	int n;
+
+	fill_module_spm(&p);
+	n = pgm_encode(NULL, 0, &p);
+	ASSERT_EQ(sizeof(v_module_spm), n);
+	ASSERT_EQ(n, pgm_encode(out, n, &p));
+	ASSERT_EQ(0, memcmp(v_module_spm, out, n));
+	ASSERT_EQ(0, parse_exact(out, n, n, &got));
+	ASSERT_EQ(p.opts.present, got.opts.present);
+	ASSERT_EQ(8, got.opts.parity_tgs);
+	ASSERT_EQ(PGM_PARITY_PRM_MASK, got.opts.parity_prm);
+	ASSERT_EQ(5, got.opts.curr_tgsize);
+	ASSERT_TRUE(got.opts.rst_n);
+	ASSERT_EQ(0, got.opts.rst_code);
+	ASSERT_EQ(0x20, got.lead);
+
+	/* Without FEC the options are not network-significant. */
+	p.opts.present &= ~(PGM_OPTB(PGM_OPT_PARITY_PRM) |
+			    PGM_OPTB(PGM_OPT_CURR_TGSIZE));
+	ASSERT_EQ(48, pgm_encode(out, sizeof(out), &p));
+	ASSERT_EQ(PGM_OPT_PRESENT, out[5]);
+	ASSERT_EQ(0, out[38]);		/* OPT_LENGTH's total: 12 */
+	ASSERT_EQ(12, out[39]);
+}
+
+/* pgm_build_nak() with the most sequences it takes: 63, the header's and
+ * 62 in OPT_NAK_LIST; pgm_parse_skb() hands back the same 63.
+ */
+TEST(module_nak_63)
+{
+	static const u8 head[] = {
+		0x1d, 0x4c, 0x12, 0x34,
+		0x0a, 0x83, 0x00, 0x00,	/* NCF, PARITY | NETWORK | PRESENT */
+		0x01, 0x02, 0x03, 0x04,
+		0x05, 0x06, 0x00, 0x00,
+		0x80, 0x00, 0x00, 0x00,	/* NAK_SQN */
+		0x00, 0x01, 0x00, 0x00,
+		0xc0, 0x00, 0x02, 0x01,	/* source 192.0.2.1 */
+		0x00, 0x01, 0x00, 0x00,
+		0xef, 0x01, 0x02, 0x03,	/* group 239.1.2.3 */
+		0x00, 0x04, 0x01, 0x00,	/* OPT_LENGTH, total 256 */
+		0x82, 0xfc, 0x00, 0x00,	/* OPT_NAK_LIST | OPT_END, 252 */
+	};
+	u8 want[sizeof(head) + 4 * 62], out[PGM_MAX_HDR_LEN];
+	struct pgm_pkt p, got;
+	unsigned int i;
+	int n;
+
+	memcpy(want, head, sizeof(head));
+	for (i = 0; i < 62; i++) {
+		want[sizeof(head) + 4 * i] = 0x80;
+		want[sizeof(head) + 4 * i + 1] = 0;
+		want[sizeof(head) + 4 * i + 2] = 0;
+		want[sizeof(head) + 4 * i + 3] = i + 1;
+	}
+
+	base(&p, PGM_TYPE_NCF, PGM_OPT_PARITY, 0);
+	p.sport = htons(0x1d4c);
+	p.dport = htons(0x1234);
+	p.sqn = 0x80000000;
+	nla4(&p.nla, 192, 0, 2, 1);
+	nla4(&p.grp_nla, 239, 1, 2, 3);
+	p.opts.present = PGM_OPTB(PGM_OPT_NAK_LIST);
+	p.opts.nak_count = 62;
+	for (i = 0; i < 62; i++)
+		p.opts.nak_list[i] = 0x80000001 + i;
+	n = pgm_encode(out, sizeof(out), &p);
+	ASSERT_EQ(sizeof(want), n);
+	ASSERT_EQ(0, memcmp(want, out, n));
+
+	ASSERT_EQ(0, parse_exact(out, n, n, &got));
+	ASSERT_EQ(0x80000000, got.sqn);
+	ASSERT_EQ(62, got.opts.nak_count);
+	for (i = 0; i < 62; i++)
+		ASSERT_EQ(0x80000001 + i, got.opts.nak_list[i]);
+	ASSERT_EQ(PGM_AFI_IP, got.nla.afi);
+	ASSERT_EQ(PGM_AFI_IP, got.grp_nla.afi);
+	ASSERT_EQ(p.grp_nla.ip4, got.grp_nla.ip4);
+
+	/* One sequence: no options at all. */
+	p.flags = 0;
+	p.opts.present = 0;
+	ASSERT_EQ(36, pgm_encode(out, sizeof(out), &p));
+	ASSERT_EQ(0, out[5]);
+}
+
+TEST(module_spmr)
+{
+	static const u8 want[] = {
+		0x1d, 0x4c, 0x12, 0x34,
+		0x0c, 0x00, 0x00, 0x00,
+		0x01, 0x02, 0x03, 0x04,
+		0x05, 0x06, 0x00, 0x00,
+	};
+	u8 out[PGM_MAX_HDR_LEN];
+	struct pgm_pkt p;
+
+	base(&p, PGM_TYPE_SPMR, 0, 0);
+	p.sport = htons(0x1d4c);
+	p.dport = htons(0x1234);
+	ASSERT_EQ(sizeof(want), pgm_encode(out, sizeof(out), &p));
+	ASSERT_EQ(0, memcmp(want, out, sizeof(want)));
+}
+
 TEST_HARNESS_MAIN

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space stand-in for the kernel's <asm/unaligned.h>: big-endian
- * loads and stores at any alignment, byte by byte, so they are right on
+ * User-space stand-in for the kernel's <asm/unaligned.h>: big- and
+ * little-endian loads and stores at any alignment, byte by byte, so they are right on
  * any host and never an unaligned access the sanitizers would flag.
  */
 #ifndef _PGM_UNIT_ASM_UNALIGNED_H
@@ -39,6 +39,21 @@ static inline void put_unaligned_be32(u32 v, void *p)
 	b[1] = v >> 16;
 	b[2] = v >> 8;
 	b[3] = v;
+}
+
+static inline u16 get_unaligned_le16(const void *p)
+{
+	const u8 *b = p;
+
+	return (u16)(b[1] << 8 | b[0]);
+}
+
+static inline void put_unaligned_le16(u16 v, void *p)
+{
+	u8 *b = p;
+
+	b[0] = v;
+	b[1] = v >> 8;
 }
 
 #endif /* _PGM_UNIT_ASM_UNALIGNED_H */
