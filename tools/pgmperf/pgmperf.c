@@ -84,7 +84,8 @@ static struct {
 	long long count;
 	double duration;
 	__u32 rate, window_ms;
-	struct rm_fec_info fec;	/* RM_USE_FEC when fec_group_size is set */
+	struct rm_fec_info fec;	/* RM_USE_FEC, set when use_fec */
+	int use_fec;
 	double interval, timeout;
 	int rcvbuf;
 	int drain;
@@ -185,9 +186,9 @@ static int pgm_send_open(struct conn *c)
 		return -errno;
 	if (setsockopt(c->fd, SOL_PGM, RM_RATE_WINDOW_SIZE, &w, sizeof(w)))
 		return -errno;
-	if (opt.fec.fec_group_size &&
+	if (opt.use_fec &&
 	    setsockopt(c->fd, SOL_PGM, RM_USE_FEC, &opt.fec, sizeof(opt.fec)))
-		return -errno;
+		die("RM_USE_FEC");
 	if (opt.ifaddr.s_addr &&
 	    setsockopt(c->fd, SOL_PGM, RM_SET_SEND_IF, &opt.ifaddr, sizeof(opt.ifaddr)))
 		return -errno;
@@ -1034,6 +1035,31 @@ static unsigned long long num(const char *s)
 	return v;
 }
 
+/* --fec N,K,PRO,OD: four numbers, each within its field of struct
+ * rm_fec_info; the kernel judges the values.
+ */
+static void parse_fec(const char *s)
+{
+	static const unsigned long long max[4] = { 0xffff, 0xff, 0xffff, 0xff };
+	unsigned long long v[4];
+	char *end;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtoull(s, &end, 0);
+		if (errno || end == s || *s == '-' || v[i] > max[i] ||
+		    *end != (i < 3 ? ',' : '\0'))
+			print_usage();
+		s = end + 1;
+	}
+	opt.fec.fec_block_size = v[0];
+	opt.fec.fec_group_size = v[1];
+	opt.fec.fec_proactive_packets = v[2];
+	opt.fec.fec_ondemand_parity_enabled = v[3];
+	opt.use_fec = 1;
+}
+
 static double secs_arg(const char *s)
 {
 	char *end;
@@ -1121,24 +1147,18 @@ int main(int argc, char **argv)
 		case 'q':
 			opt.quiet = 1;
 			break;
-		case 'F': {
-			unsigned int n, k, pro, od;
-
-			if (sscanf(optarg, "%u,%u,%u,%u", &n, &k, &pro, &od) != 4 ||
-			    !k)
-				print_usage();
-			opt.fec.fec_block_size = n;
-			opt.fec.fec_group_size = k;
-			opt.fec.fec_proactive_packets = pro;
-			opt.fec.fec_ondemand_parity_enabled = od;
+		case 'F':
+			parse_fec(optarg);
 			break;
-		}
 		default:
 			print_usage();
 		}
 	}
 	if (optind != argc || opt.len < HDR_LEN || opt.len > MAX_LEN ||
 	    !IN_MULTICAST(ntohl(opt.group.sin_addr.s_addr)))
+		print_usage();
+	/* FEC is the PGM source's option. */
+	if (opt.use_fec && (strcmp(cmd, "send") || strcmp(opt.mode, "pgm")))
 		print_usage();
 	if (opt.count < 0 && !opt.duration)
 		opt.count = 100000;

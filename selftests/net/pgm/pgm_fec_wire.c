@@ -11,7 +11,7 @@
  * Then the captured packets, but for one data packet, are replayed to a
  * listener on another port: it rebuilds the missing message from parity
  * and reads all five, byte for byte (PgmFecRecovered counts one).
- * Also RM_USE_FEC's option rules.
+ * RM_USE_FEC's option rules are pgm_rmopts' tests.
  */
 
 #define _GNU_SOURCE
@@ -281,48 +281,6 @@ TEST_F(fec, partial_group_on_the_wire_and_rebuilt)
 	close(ls);
 	close(s);
 	free(pk);
-}
-
-#define EXPECT_ERR(err, call) do {			\
-		errno = 0;				\
-		EXPECT_EQ(-1, (call));			\
-		EXPECT_EQ(err, errno);			\
-	} while (0)
-
-/* Windows' rules for RM_USE_FEC, and its round trip. */
-TEST_F(fec, option_rules)
-{
-	static const struct rm_fec_info bad[] = {
-		{ 255, 0, 1, 1 },	/* k below 2 */
-		{ 255, 0, 6, 1 },	/* not a power of two */
-		{ 255, 0, 0, 1 },
-		{ 16, 0, 16, 1 },	/* n not above k */
-		{ 18, 3, 16, 0 },	/* more pro-active parity than n - k */
-		{ 255, 0, 16, 0 },	/* neither mode */
-		{ 300, 0, 16, 1 },	/* n above 255 */
-	};
-	struct rm_fec_info f = { 20, 2, 16, 1 }, got;
-	socklen_t len = sizeof(got);
-	unsigned int i;
-	int s = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
-
-	ASSERT_LE(0, s);
-	for (i = 0; i < ARRAY_SIZE(bad); i++)
-		EXPECT_ERR(EINVAL, setsockopt(s, SOL_PGM, RM_USE_FEC, &bad[i],
-					      sizeof(bad[i])));
-	EXPECT_ERR(EINVAL, setsockopt(s, SOL_PGM, RM_USE_FEC, &f, 5));
-	memset(&got, 0xff, sizeof(got));
-	ASSERT_EQ(0, getsockopt(s, SOL_PGM, RM_USE_FEC, &got, &len));
-	EXPECT_EQ(0, got.fec_group_size);	/* off by default */
-	ASSERT_EQ(0, setsockopt(s, SOL_PGM, RM_USE_FEC, &f, sizeof(f)));
-	len = sizeof(got);
-	ASSERT_EQ(0, getsockopt(s, SOL_PGM, RM_USE_FEC, &got, &len));
-	EXPECT_EQ(6, len);
-	EXPECT_EQ(0, memcmp(&f, &got, sizeof(f)));
-	ASSERT_EQ(0, connect(s, (struct sockaddr *)&self->src_g,
-			     sizeof(self->src_g)));
-	EXPECT_ERR(EISCONN, setsockopt(s, SOL_PGM, RM_USE_FEC, &f, sizeof(f)));
-	close(s);
 }
 
 TEST_HARNESS_MAIN

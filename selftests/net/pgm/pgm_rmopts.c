@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The RM_* options: round trips, RM_SEND_WINDOW's consistency rule, range
- * checks, lengths, roles, and what is not supported. Runs in a network
- * namespace of its own with a multicast route on loopback.
+ * checks, lengths, roles, and what is not supported; RM_USE_FEC's rules
+ * (Windows': k a power of two from 2 to 128, k < n <= 255, pro-active
+ * parity at most n - k, one mode at least). Runs in a network namespace
+ * of its own with a multicast route on loopback.
  */
 
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sched.h>
@@ -67,6 +70,45 @@ static struct rm_send_window get_win(int fd)
 		errno = 0;				\
 		EXPECT_EQ(-1, (call));			\
 		EXPECT_EQ(err, errno);			\
+	} while (0)
+
+static struct rm_fec_info fec_info(__u16 n, __u8 k, __u16 pro, __u8 od)
+{
+	struct rm_fec_info f = {
+		.fec_block_size = n,
+		.fec_proactive_packets = pro,
+		.fec_group_size = k,
+		.fec_ondemand_parity_enabled = od,
+	};
+
+	return f;
+}
+
+static int set_fec(int fd, struct rm_fec_info f)
+{
+	return setsockopt(fd, SOL_PGM, RM_USE_FEC, &f, sizeof(f));
+}
+
+/* RM_USE_FEC as read back; all 0xff if the read fails or is not 6 bytes. */
+static struct rm_fec_info get_fec(int fd)
+{
+	struct rm_fec_info f;
+	socklen_t len = sizeof(f);
+
+	if (getsockopt(fd, SOL_PGM, RM_USE_FEC, &f, &len) || len != 6)
+		memset(&f, 0xff, sizeof(f));
+	return f;
+}
+
+#define EXPECT_FEC(want, fd) do {					\
+		struct rm_fec_info _w = (want), _g = get_fec(fd);	\
+									\
+		EXPECT_EQ(_w.fec_block_size, _g.fec_block_size);	\
+		EXPECT_EQ(_w.fec_group_size, _g.fec_group_size);	\
+		EXPECT_EQ(_w.fec_proactive_packets,			\
+			  _g.fec_proactive_packets);			\
+		EXPECT_EQ(_w.fec_ondemand_parity_enabled,		\
+			  _g.fec_ondemand_parity_enabled);		\
 	} while (0)
 
 FIXTURE(opts)
@@ -163,6 +205,149 @@ TEST_F(opts, not_supported)
 	EXPECT_ERR(EOPNOTSUPP, set_u32(self->fd, RM_SENDER_WINDOW_ADVANCE_METHOD,
 				       RM_WINDOW_USE_AS_DATA_CACHE));
 	EXPECT_ERR(EOPNOTSUPP, set_u32(self->fd, RM_FLUSHCACHE, 0));
+}
+
+/* Off until set: reads back as six zero bytes; a short read buffer is
+ * EINVAL, a longer one gets six bytes.
+ */
+TEST_F(opts, fec_off_by_default)
+{
+	unsigned char buf[16];
+	socklen_t len;
+	unsigned int i;
+
+	EXPECT_FEC(fec_info(0, 0, 0, 0), self->fd);
+	memset(buf, 0xa5, sizeof(buf));
+	len = sizeof(buf);
+	ASSERT_EQ(0, getsockopt(self->fd, SOL_PGM, RM_USE_FEC, buf, &len));
+	EXPECT_EQ(6, len);
+	for (i = 0; i < 6; i++)
+		EXPECT_EQ(0, buf[i]) TH_LOG("byte %u", i);
+	len = 5;
+	EXPECT_ERR(EINVAL, getsockopt(self->fd, SOL_PGM, RM_USE_FEC, buf, &len));
+}
+
+/* Every rule, each broken alone; a refused value leaves the last one. */
+TEST_F(opts, fec_invalid)
+{
+	static const struct {
+		__u16 n;
+		__u8 k;
+		__u16 pro;
+		__u8 od;
+		const char *why;
+	} bad[] = {
+		{ 255, 0, 0, 1, "k 0" },
+		{ 255, 1, 0, 1, "k 1, below 2" },
+		{ 255, 3, 0, 1, "k 3, not a power of two" },
+		{ 255, 6, 0, 1, "k 6, not a power of two" },
+		{ 255, 24, 0, 1, "k 24, not a power of two" },
+		{ 255, 129, 0, 1, "k 129, above 128" },
+		{ 255, 192, 0, 1, "k 192, above 128" },
+		{ 255, 255, 0, 1, "k 255, above 128" },
+		{ 16, 16, 0, 1, "n equal to k" },
+		{ 8, 16, 0, 1, "n below k" },
+		{ 0, 16, 0, 1, "n 0" },
+		{ 129, 128, 2, 1, "n - k 1, pro-active 2" },
+		{ 256, 16, 0, 1, "n 256, above 255" },
+		{ 300, 128, 0, 1, "n 300, above 255" },
+		{ 65535, 2, 0, 1, "n 65535, above 255" },
+		{ 18, 16, 3, 0, "pro-active 3, above n - k 2" },
+		{ 18, 16, 3, 1, "pro-active above n - k, on demand" },
+		{ 255, 128, 128, 0, "pro-active 128, above n - k 127" },
+		{ 20, 16, 65535, 1, "pro-active 65535" },
+		{ 255, 16, 0, 0, "neither pro-active nor on demand" },
+		{ 18, 16, 0, 0, "neither mode, n and k valid" },
+	};
+	struct rm_fec_info good = fec_info(20, 16, 2, 1);
+	unsigned int i;
+
+	ASSERT_EQ(0, set_fec(self->fd, good));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, set_fec(self->fd, fec_info(bad[i].n, bad[i].k,
+							 bad[i].pro, bad[i].od)))
+			TH_LOG("%s", bad[i].why);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("%s", bad[i].why);
+		EXPECT_FEC(good, self->fd);
+	}
+}
+
+/* Shorter than struct rm_fec_info: EINVAL, even with a valid start. */
+TEST_F(opts, fec_short_optlen)
+{
+	struct rm_fec_info f = fec_info(18, 16, 2, 0);
+	unsigned char big[8] = {};
+	socklen_t len;
+
+	for (len = 0; len < sizeof(f); len++) {
+		errno = 0;
+		EXPECT_EQ(-1, setsockopt(self->fd, SOL_PGM, RM_USE_FEC, &f, len))
+			TH_LOG("optlen %u", len);
+		EXPECT_EQ(EINVAL, errno) TH_LOG("optlen %u", len);
+	}
+	EXPECT_FEC(fec_info(0, 0, 0, 0), self->fd);
+	/* A longer buffer: its first six bytes. */
+	memcpy(big, &f, sizeof(f));
+	big[6] = 0xff;
+	big[7] = 0xff;
+	ASSERT_EQ(0, setsockopt(self->fd, SOL_PGM, RM_USE_FEC, big, sizeof(big)));
+	EXPECT_FEC(f, self->fd);
+}
+
+/* Valid values, the bounds included, read back as set; zeros turn FEC off. */
+TEST_F(opts, fec_round_trips)
+{
+	static const struct rm_fec_info good[] = {
+		{ 18, 2, 16, 0 },	/* n, pro-active, k, on demand */
+		{ 255, 0, 8, 1 },
+		{ 20, 2, 16, 1 },
+		{ 3, 1, 2, 0 },		/* smallest k and n */
+		{ 3, 0, 2, 1 },
+		{ 255, 127, 128, 1 },	/* largest k, n, pro-active */
+		{ 255, 253, 2, 0 },
+		{ 255, 0, 128, 1 },
+		{ 5, 1, 4, 1 },		/* pro-active below n - k */
+	};
+	int st = socket(AF_INET, SOCK_STREAM, IPPROTO_PGM);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(good); i++) {
+		EXPECT_EQ(0, set_fec(self->fd, good[i])) TH_LOG("case %u", i);
+		EXPECT_FEC(good[i], self->fd);
+	}
+	ASSERT_EQ(0, set_fec(self->fd, fec_info(0, 0, 0, 0)));
+	EXPECT_FEC(fec_info(0, 0, 0, 0), self->fd);
+	/* The same on SOCK_STREAM. */
+	ASSERT_LE(0, st);
+	EXPECT_EQ(0, set_fec(st, good[0]));
+	EXPECT_FEC(good[0], st);
+	EXPECT_ERR(EINVAL, set_fec(st, fec_info(18, 16, 3, 0)));
+	close(st);
+}
+
+/* A source's FEC is fixed once it is connected: EISCONN, even to turn
+ * it off, and what was set stays (like RM_SET_SEND_IF).
+ */
+TEST_F(opts, fec_after_connect)
+{
+	struct sockaddr_in g = group_addr(7705), g2 = group_addr(7706);
+	struct rm_fec_info f = fec_info(20, 16, 2, 1);
+	int plain = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
+
+	ASSERT_EQ(0, set_fec(self->fd, f));
+	ASSERT_EQ(0, connect(self->fd, (struct sockaddr *)&g, sizeof(g)));
+	EXPECT_ERR(EISCONN, set_fec(self->fd, fec_info(255, 8, 0, 1)));
+	EXPECT_ERR(EISCONN, set_fec(self->fd, fec_info(0, 0, 0, 0)));
+	EXPECT_ERR(EISCONN, set_fec(self->fd, fec_info(18, 16, 3, 0)));
+	EXPECT_FEC(f, self->fd);
+
+	/* Without FEC before connect(): it cannot be turned on after. */
+	ASSERT_LE(0, plain);
+	ASSERT_EQ(0, connect(plain, (struct sockaddr *)&g2, sizeof(g2)));
+	EXPECT_ERR(EISCONN, set_fec(plain, f));
+	EXPECT_FEC(fec_info(0, 0, 0, 0), plain);
+	close(plain);
 }
 
 TEST_F(opts, short_lengths)

@@ -247,7 +247,8 @@ static struct {
 	in_addr_t ifaddr[MAX_IFS];
 	int n_ifs;
 	__u32 rate, window_ms, window_bytes, latejoin, ttl, adv_rate;
-	struct rm_fec_info fec;	/* RM_USE_FEC when fec_group_size is set */
+	struct rm_fec_info fec;	/* RM_USE_FEC, set when use_fec */
+	int use_fec;
 	long count;		/* messages; -1: unknown (recv), endless (send) */
 	double duration;	/* send for this long instead (s) */
 	size_t min, max;
@@ -516,7 +517,7 @@ static int do_send(void)
 	if (opt.adv_rate)
 		set_u32(s, RM_SEND_WINDOW_ADV_RATE, opt.adv_rate,
 			"RM_SEND_WINDOW_ADV_RATE");
-	if (opt.fec.fec_group_size &&
+	if (opt.use_fec &&
 	    setsockopt(s, SOL_PGM, RM_USE_FEC, &opt.fec, sizeof(opt.fec)))
 		die("RM_USE_FEC");
 	for (i = 0; i < opt.n_ifs; i++)
@@ -1208,6 +1209,31 @@ static void parse_size(char *s)
 	opt.max = colon ? num(colon + 1) : opt.min;
 }
 
+/* --fec N,K,PRO,OD: four numbers, each within its field of struct
+ * rm_fec_info; the kernel judges the values (0,0,0,0 turns FEC off).
+ */
+static void parse_fec(const char *s)
+{
+	static const unsigned long long max[4] = { 0xffff, 0xff, 0xffff, 0xff };
+	unsigned long long v[4];
+	char *end;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		errno = 0;
+		v[i] = strtoull(s, &end, 0);
+		if (errno || end == s || *s == '-' || v[i] > max[i] ||
+		    *end != (i < 3 ? ',' : '\0'))
+			print_usage();
+		s = end + 1;
+	}
+	opt.fec.fec_block_size = v[0];
+	opt.fec.fec_group_size = v[1];
+	opt.fec.fec_proactive_packets = v[2];
+	opt.fec.fec_ondemand_parity_enabled = v[3];
+	opt.use_fec = 1;
+}
+
 static void parse(int argc, char **argv)
 {
 	int c;
@@ -1307,18 +1333,9 @@ static void parse(int argc, char **argv)
 		case OPT_ADV_RATE:
 			opt.adv_rate = num(optarg);
 			break;
-		case OPT_FEC: {
-			unsigned int n, k, pro, od;
-
-			if (sscanf(optarg, "%u,%u,%u,%u", &n, &k, &pro, &od) != 4 ||
-			    !k)
-				print_usage();
-			opt.fec.fec_block_size = n;
-			opt.fec.fec_group_size = k;
-			opt.fec.fec_proactive_packets = pro;
-			opt.fec.fec_ondemand_parity_enabled = od;
+		case OPT_FEC:
+			parse_fec(optarg);
 			break;
-		}
 		case OPT_RCVBUF:
 			opt.rcvbuf = num(optarg);
 			break;
