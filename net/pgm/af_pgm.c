@@ -25,6 +25,7 @@ static int __net_init pgm_net_init(struct net *net)
 	err = pgm_demux_net_init(pn);
 	if (err)
 		return err;
+	pgm_udp_net_init(pn);
 	err = pgm_sysctl_net_init(net);
 	if (err)
 		goto err_demux;
@@ -44,6 +45,7 @@ static void __net_exit pgm_net_exit(struct net *net)
 {
 	pgm_mib_net_exit(net);
 	pgm_sysctl_net_exit(net);
+	pgm_udp_net_exit(pgm_net(net));
 	pgm_demux_net_exit(pgm_net(net));
 }
 

@@ -41,14 +41,8 @@ void pgm_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	sock_put(sk);
 }
 
-/**
- * pgm_rcv() - receive one PGM packet from the IP layer
- * @skb: the packet, data at the PGM header
- *
- * Context: softirq, under rcu_read_lock().
- * Return: 0, the packet is consumed.
- */
-int pgm_rcv(struct sk_buff *skb)
+/* One PGM packet, from IP protocol 113 (@encap 0) or UDP port @encap. */
+static void __pgm_rcv(struct sk_buff *skb, u16 encap)
 {
 	struct net *net = dev_net(skb->dev);
 	struct pgm_net *pn = pgm_net(net);
@@ -75,7 +69,7 @@ int pgm_rcv(struct sk_buff *skb)
 		if (skb_checksum_simple_validate(skb)) {
 			__PGM_INC_STATS(net, PGM_MIB_INCSUMERRORS);
 			kfree_skb_reason(skb, SKB_DROP_REASON_SKB_CSUM);
-			return 0;
+			return;
 		}
 	}
 
@@ -91,8 +85,12 @@ int pgm_rcv(struct sk_buff *skb)
 		sk = pgm_lookup_source(pn, &tsi);
 		if (!sk)
 			break;
+		if (!pgm_encap_match(pgm_sk(sk), encap)) {
+			sock_put(sk);
+			break;
+		}
 		pgm_queue_rcv(sk, skb);
-		return 0;
+		return;
 	case PGM_TYPE_SPM:
 	case PGM_TYPE_ODATA:
 	case PGM_TYPE_RDATA:
@@ -103,8 +101,8 @@ int pgm_rcv(struct sk_buff *skb)
 		key.dport = ph->dport;
 		memcpy(key.tsi.gsi, ph->gsi, sizeof(key.tsi.gsi));
 		key.tsi.sport = ph->sport;
-		pgm_deliver_downstream(net, skb, &key, type);
-		return 0;
+		pgm_deliver_downstream(net, skb, &key, type, encap);
+		return;
 	default:
 		reason = SKB_DROP_REASON_INVALID_PROTO;
 		goto malformed;
@@ -112,10 +110,34 @@ int pgm_rcv(struct sk_buff *skb)
 
 	__PGM_INC_STATS(net, PGM_MIB_INNOSOCKET);
 	kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
-	return 0;
+	return;
 
 malformed:
 	__PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
 	kfree_skb_reason(skb, reason);
+}
+
+/**
+ * pgm_rcv() - receive one PGM packet from the IP layer (protocol 113)
+ * @skb: the packet, data at the PGM header
+ *
+ * Context: softirq, under rcu_read_lock().
+ * Return: 0, the packet is consumed.
+ */
+int pgm_rcv(struct sk_buff *skb)
+{
+	__pgm_rcv(skb, 0);
 	return 0;
+}
+
+/**
+ * pgm_rcv_encap() - receive one PGM packet that came in UDP (udp.c)
+ * @skb: the packet, data at the PGM header (the UDP header pulled)
+ * @port: the UDP port it came to, host order
+ *
+ * Context: softirq, under rcu_read_lock().
+ */
+void pgm_rcv_encap(struct sk_buff *skb, u16 port)
+{
+	__pgm_rcv(skb, port);
 }

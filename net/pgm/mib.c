@@ -53,6 +53,8 @@ static const struct snmp_mib pgm_snmp_list[] = {
 	SNMP_MIB_ITEM("PgmInParity", PGM_MIB_INPARITY),
 	SNMP_MIB_ITEM("PgmFecRecovered", PGM_MIB_FECRECOVERED),
 	SNMP_MIB_ITEM("PgmFecQueueFull", PGM_MIB_FECQUEUEFULL),
+	SNMP_MIB_ITEM("PgmInUdp", PGM_MIB_INUDP),
+	SNMP_MIB_ITEM("PgmOutUdp", PGM_MIB_OUTUDP),
 	SNMP_MIB_SENTINEL
 };
 

@@ -6,16 +6,24 @@
  * igmp.c does: TTL from the socket's PGM settings, the Router Alert
  * option where RFC 3208 asks for it (SPM, RDATA, NCF), then
  * ip_local_out(), which loops multicast back to local listeners.
+ *
+ * A socket with PGM_UDP_ENCAP sends UDP instead (udp.c): to the multicast
+ * port for a group, to the unicast port for a source, from the unicast
+ * port, with no Router Alert (routers do not look into UDP).
  */
 
 #include <linux/ip.h>
+#include <linux/udp.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
 
 #include "pgm.h"
+#include "wire.h"
 
-/* Room for the link layer, an IPv4 header with Router Alert, and PGM. */
+/* Room for the link layer, an IPv4 header with Router Alert or a UDP
+ * header, and PGM.
+ */
 #define PGM_MAX_HEADER	(MAX_HEADER + 24 + 128)
 
 /**
@@ -49,6 +57,32 @@ struct sk_buff *pgm_alloc_ctl(struct sock *sk, unsigned int len)
 	return skb;
 }
 
+/* The UDP header of PGM_UDP_ENCAP, in front of the PGM packet at
+ * skb->data. Its checksum comes almost free: a PGM packet with its
+ * checksum filled in sums to zero (ones' complement), so only the pseudo
+ * header and the UDP header are added up. A PGM checksum left at 0 ("no
+ * checksum", control packets only) means summing the packet.
+ */
+static void pgm_push_udp(struct sk_buff *skb, __be32 saddr, __be32 daddr,
+			 __be16 sport, __be16 dport)
+{
+	const struct pgm_hdr *ph = (const struct pgm_hdr *)skb->data;
+	unsigned int len = skb->len + sizeof(struct udphdr);
+	__wsum csum = ph->check ? 0 : skb_checksum(skb, 0, skb->len, 0);
+	struct udphdr *uh;
+
+	uh = skb_push(skb, sizeof(*uh));
+	skb_reset_transport_header(skb);
+	uh->source = sport;
+	uh->dest = dport;
+	uh->len = htons(len);
+	uh->check = 0;
+	csum = csum_partial(uh, sizeof(*uh), csum);
+	uh->check = csum_tcpudp_magic(saddr, daddr, len, IPPROTO_UDP, csum);
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+}
+
 /**
  * pgm_xmit() - send a PGM packet
  * @sk: the sending socket (for routing, marks and multicast loop)
@@ -58,7 +92,7 @@ struct sk_buff *pgm_alloc_ctl(struct sock *sk, unsigned int len)
  * @daddr: destination, a group or a unicast address
  * @oif: output interface, 0 to let routing choose
  * @ttl: IP TTL
- * @router_alert: add the IP Router Alert option
+ * @router_alert: add the IP Router Alert option (not with UDP)
  *
  * Consumes @skb.
  *
@@ -68,12 +102,22 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 	     int oif, u8 ttl, bool router_alert)
 {
 	struct net *net = sock_net(sk);
-	unsigned int iplen = router_alert ? 24 : 20;
 	struct pgm_sock *ps = pgm_sk(sk);
+	bool udp = ps->params.udp_mcast;
 	struct dst_entry *dst = NULL;
-	bool cache;
+	unsigned int iplen;
+	__be16 sport = 0, dport = 0;
 	struct iphdr *iph;
+	bool cache;
 	int err;
+
+	if (udp) {
+		router_alert = false;
+		sport = htons(ps->params.udp_ucast);
+		dport = htons(ipv4_is_multicast(daddr) ? ps->params.udp_mcast :
+			      ps->params.udp_ucast);
+	}
+	iplen = router_alert ? 24 : 20;
 
 	/* A source sends to one group: keep that route in sk_dst_cache
 	 * (the source is always sent from by its owner). Others look up.
@@ -86,9 +130,9 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 		struct flowi4 fl4;
 		struct rtable *rt;
 
-		rt = ip_route_output_ports(net, &fl4, sk, daddr, saddr, 0, 0,
-					   IPPROTO_PGM, RT_TOS(inet_sk(sk)->tos),
-					   oif);
+		rt = ip_route_output_ports(net, &fl4, sk, daddr, saddr, dport,
+					   sport, udp ? IPPROTO_UDP : IPPROTO_PGM,
+					   RT_TOS(inet_sk(sk)->tos), oif);
 		if (IS_ERR(rt)) {
 			rcu_read_unlock();
 			kfree_skb(skb);
@@ -105,6 +149,8 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 	if (cache)
 		skb_dst_set_noref(skb, dst);
 
+	if (udp)
+		pgm_push_udp(skb, saddr, daddr, sport, dport);
 	skb_push(skb, iplen);
 	skb_reset_network_header(skb);
 	iph = ip_hdr(skb);
@@ -113,7 +159,7 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 	iph->tos = inet_sk(sk)->tos;
 	iph->frag_off = htons(IP_DF);
 	iph->ttl = ttl;
-	iph->protocol = IPPROTO_PGM;
+	iph->protocol = udp ? IPPROTO_UDP : IPPROTO_PGM;
 	iph->saddr = saddr;
 	iph->daddr = daddr;
 	if (router_alert) {
@@ -137,5 +183,7 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 		PGM_INC_STATS(net, PGM_MIB_OUTERRORS);
 		return net_xmit_errno(err);
 	}
+	if (udp)
+		PGM_INC_STATS(net, PGM_MIB_OUTUDP);
 	return 0;
 }

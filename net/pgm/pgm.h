@@ -94,6 +94,8 @@ struct pgm_session_key {
  * @peer_expiry: session expiry without packets, ms
  * @repair_ivl: minimum time between two repairs of one sequence, ms
  * @fec: RM_USE_FEC (all zero: no FEC)
+ * @udp_ucast: PGM_UDP_ENCAP unicast port, host order (0: raw IP)
+ * @udp_mcast: PGM_UDP_ENCAP multicast port, host order (0: raw IP)
  */
 struct pgm_params {
 	u32	rate_kbps;
@@ -115,6 +117,8 @@ struct pgm_params {
 	u32	peer_expiry;
 	u32	repair_ivl;
 	struct pgm_fec_params fec;
+	u16	udp_ucast;
+	u16	udp_mcast;
 };
 
 /**
@@ -202,7 +206,6 @@ struct pgm_source {
  * @ifaddrs: the listener's receive interfaces
  * @n_ifaddrs: entries in @ifaddrs
  * @slots: the receive window's storage
- * @grow_work: moves the window to its full-size storage (process context)
  * @fec: FEC state, once the source's SPM announced parity (fec_rx.c)
  */
 struct pgm_session {
@@ -232,7 +235,6 @@ struct pgm_session {
 	__be32			ifaddrs[16];
 	unsigned int		n_ifaddrs;
 	struct pgm_rxw_slot	*slots;
-	struct work_struct	grow_work;
 	struct pgm_fec_rx	*fec;
 };
 
@@ -294,9 +296,15 @@ struct pgm_listener {
  * @txw_timer: trailing-edge advance and teardown of a drained source
  * @rx_timer: NAK state machine, SPMR and session expiry
  * @release_work: final release of a closed source, process context
+ * @grow_work: moves a session's receive window to its full-size storage
+ *	(process context; holds a socket reference; destroy waits for it)
+ * @encap: with PGM_UDP_ENCAP, the UDP ports it holds (udp.c): unicast,
+ *	then multicast if different
  * @sstats: RM_SENDER_STATISTICS counters kept by the socket
  * @rstats: RM_RECEIVER_STATISTICS counters kept by the socket
  */
+struct pgm_encap;
+
 struct pgm_sock {
 	struct inet_sock	inet;
 	u8			role;
@@ -320,6 +328,8 @@ struct pgm_sock {
 	struct timer_list	txw_timer;
 	struct timer_list	rx_timer;
 	struct work_struct	release_work;
+	struct work_struct	grow_work;
+	struct pgm_encap	*encap[2];
 	struct rm_sender_stats	sstats;
 	struct rm_receiver_stats rstats;
 };
@@ -475,6 +485,8 @@ enum pgm_mib_field {
 	PGM_MIB_INPARITY,		/* PgmInParity */
 	PGM_MIB_FECRECOVERED,		/* PgmFecRecovered */
 	PGM_MIB_FECQUEUEFULL,		/* PgmFecQueueFull */
+	PGM_MIB_INUDP,			/* PgmInUdp */
+	PGM_MIB_OUTUDP,			/* PgmOutUdp */
 	__PGM_MIB_MAX
 };
 
@@ -512,6 +524,8 @@ struct pgm_net {
 	struct rhltable		sessions;
 	struct rhltable		sources;
 	spinlock_t		lock;	/* serialises session creation */
+	struct mutex		encap_lock;	/* encaps, process context */
+	struct list_head	encaps;	/* UDP ports in use (udp.c) */
 };
 
 extern unsigned int pgm_net_id;
@@ -538,6 +552,7 @@ extern const struct proto_ops pgm_ops;
 
 /* input.c */
 int pgm_rcv(struct sk_buff *skb);
+void pgm_rcv_encap(struct sk_buff *skb, u16 port);
 void pgm_queue_rcv(struct sock *sk, struct sk_buff *skb);
 int pgm_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 
@@ -583,7 +598,8 @@ struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern);
 int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		int *addr_len);
 void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
-			    const struct pgm_session_key *key, u8 type);
+			    const struct pgm_session_key *key, u8 type,
+			    u16 encap);
 void pgm_session_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_session_timeout(struct sock *sk);
@@ -625,6 +641,23 @@ int pgm_getsockopt(struct sock *sk, int level, int optname,
 /* sysctl.c */
 int pgm_sysctl_net_init(struct net *net);
 void pgm_sysctl_net_exit(struct net *net);
+
+/* udp.c */
+int pgm_encap_start(struct sock *sk);
+void pgm_encap_hold(struct sock *sk);
+void pgm_encap_stop(struct sock *sk);
+void pgm_udp_net_init(struct pgm_net *pn);
+void pgm_udp_net_exit(struct pgm_net *pn);
+
+/* A packet that came to UDP port @encap (0: raw IP protocol 113) is for
+ * a socket set up for it: raw sockets take raw packets only.
+ */
+static inline bool pgm_encap_match(const struct pgm_sock *ps, u16 encap)
+{
+	if (!encap)
+		return !ps->params.udp_mcast;
+	return encap == ps->params.udp_mcast || encap == ps->params.udp_ucast;
+}
 
 /* mib.c */
 int pgm_mib_net_init(struct net *net);

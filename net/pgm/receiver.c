@@ -158,7 +158,12 @@ int pgm_listen(struct socket *sock, int backlog)
 		ps->key_pad = 0;
 		ps->role = PGM_ROLE_LISTENER;
 		inet_sk_set_state(sk, TCP_LISTEN);
-		err = pgm_hash_listener(sk);
+		err = pgm_encap_start(sk);
+		if (!err) {
+			err = pgm_hash_listener(sk);
+			if (err)
+				pgm_encap_stop(sk);
+		}
 		if (err) {
 			ps->role = PGM_ROLE_NONE;
 			inet_sk_set_state(sk, TCP_CLOSE);
@@ -961,18 +966,23 @@ static u32 pgm_rxw_target(const struct sock *sk)
 					  PGM_RXW_START, PGM_RXW_MAX));
 }
 
-/* Process context: move the window to storage sized by the receive buffer. */
+/* Process context: move the window to storage sized by the receive buffer.
+ * The work holds a socket reference. A session's destroy, which runs
+ * without the socket lock, cancels or waits for it before freeing the
+ * window (a grow racing a close once freed the old storage twice).
+ */
 static void pgm_session_grow(struct work_struct *work)
 {
-	struct pgm_session *sess = container_of(work, struct pgm_session,
-						grow_work);
-	struct sock *sk = sess->sk;
+	struct pgm_sock *ps = container_of(work, struct pgm_sock, grow_work);
+	struct sock *sk = pgm_to_sk(ps);
 	struct pgm_rxw_slot *slots, *old = NULL;
+	struct pgm_session *sess;
 	u32 cap = pgm_rxw_target(sk);
 
 	slots = kvmalloc_array(cap, sizeof(*slots), GFP_KERNEL);
 	lock_sock(sk);
-	if (slots && sk->sk_state != TCP_CLOSE && pgm_sess(sk) == sess &&
+	sess = pgm_sess(sk);
+	if (slots && sess && sk->sk_state != TCP_CLOSE &&
 	    cap > pgm_rxw_capacity(&sess->rxw)) {
 		old = pgm_rxw_resize(&sess->rxw, slots, cap);
 		sess->slots = slots;
@@ -1133,10 +1143,11 @@ static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
 		goto fail_slots;
 	}
 	sock_prot_inuse_add(net, sk->sk_prot, 1);
+	pgm_encap_hold(sk);
+	INIT_WORK(&ps->grow_work, pgm_session_grow);
 	if (pgm_rxw_target(sk) > cap) {
-		INIT_WORK(&sess->grow_work, pgm_session_grow);
 		sock_hold(sk);
-		queue_work(pgm_wq, &sess->grow_work);
+		queue_work(pgm_wq, &ps->grow_work);
 	}
 	list_add_tail(&sess->accept_node, &lps->lsn->accept_queue);
 	sk_acceptq_added(lsk);
@@ -1253,6 +1264,7 @@ static void pgm_deliver_one(struct net *net, struct sk_buff *skb,
  * @skb: the packet (SPM, ODATA, RDATA, NCF, POLL); consumed
  * @key: group, port and TSI from the packet
  * @type: the packet type
+ * @encap: the UDP port it came to, 0 for IP protocol 113
  *
  * Each session of the source gets a copy; an ODATA also goes to every
  * listener of the group and port that has no session for it yet.
@@ -1260,7 +1272,8 @@ static void pgm_deliver_one(struct net *net, struct sk_buff *skb,
  * Context: softirq, RCU read side.
  */
 void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
-			    const struct pgm_session_key *key, u8 type)
+			    const struct pgm_session_key *key, u8 type,
+			    u16 encap)
 {
 	struct pgm_group_key gkey = { .group = key->group, .port = key->dport };
 	struct pgm_net *pn = pgm_net(net);
@@ -1274,6 +1287,8 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 	rhl_for_each_entry_rcu(ps, pos, list, node) {
 		struct sock *sk = pgm_to_sk(ps);
 
+		if (!pgm_encap_match(ps, encap))
+			continue;
 		if (n < ARRAY_SIZE(cookies))
 			cookies[n++] = ps->cookie;
 		if (refcount_inc_not_zero(&sk->sk_refcnt))
@@ -1287,6 +1302,8 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 		rhl_for_each_entry_rcu(ps, pos, list, node) {
 			struct sock *sk = pgm_to_sk(ps);
 
+			if (!pgm_encap_match(ps, encap))
+				continue;
 			for (i = 0; i < n; i++)
 				if (cookies[i] == ps->cookie)
 					break;
@@ -1306,6 +1323,9 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 /**
  * pgm_session_destroy() - free a session's state
  * @sk: the session, unhashed, timers stopped
+ *
+ * Context: process, socket not locked (the window's growth work, which
+ * swaps the storage under the socket lock, is waited for first).
  */
 void pgm_session_destroy(struct sock *sk)
 {
@@ -1315,6 +1335,8 @@ void pgm_session_destroy(struct sock *sk)
 
 	if (!sess)
 		return;
+	if (cancel_work_sync(&ps->grow_work))
+		sock_put(sk);	/* the reference the work would have dropped */
 	while ((data = pgm_rxw_drain(&sess->rxw)))
 		kfree_skb(data);
 	ps->sess = NULL;

@@ -56,6 +56,7 @@ static void pgm_destroy_sock(struct sock *sk)
 		pgm_listener_destroy(sk);
 		break;
 	}
+	pgm_encap_stop(sk);
 	/* inet_sock_destruct() keeps (and leaks) the cached route of a
 	 * SOCK_STREAM socket in any state but TCP_CLOSE.
 	 */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * PGM socket options: level SOL_PGM, the Windows RM_* options with
- * Windows' numbers and layouts. Other levels go to the IP layer.
+ * Windows' numbers and layouts, and the Linux extensions (PGM_*, from
+ * PGM_OPTIONSBASE). Other levels go to the IP layer.
  *
  * Errors, as the rest of the socket API: ENOPROTOOPT for an unknown
  * option, EINVAL for a short optlen or a value out of range, EOPNOTSUPP
@@ -26,6 +27,7 @@ static_assert(sizeof(struct rm_sender_stats) == 13 * 8);
 static_assert(sizeof(struct rm_receiver_stats) == 18 * 8);
 static_assert(RM_RATE_WINDOW_SIZE == 1001);
 static_assert(RM_HIGH_SPEED_INTRANET_OPT == 1014);
+static_assert(sizeof(struct pgm_udp_encap) == 4);
 
 static bool pgm_running_source(const struct sock *sk)
 {
@@ -101,6 +103,7 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct rm_send_window w;
+	struct pgm_udp_encap encap;
 	struct rm_fec_info fec;
 	u32 val = 0;
 	int err = 0;
@@ -120,6 +123,15 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 			return -EINVAL;
 		if (copy_from_sockptr(&fec, optval, sizeof(fec)))
 			return -EFAULT;
+		break;
+	case PGM_UDP_ENCAP:
+		if (optlen < sizeof(encap))
+			return -EINVAL;
+		if (copy_from_sockptr(&encap, optval, sizeof(encap)))
+			return -EFAULT;
+		/* Both ports, or neither (raw IP). */
+		if (!encap.ucast_port != !encap.mcast_port)
+			return -EINVAL;
 		break;
 	case RM_SET_MESSAGE_BOUNDARY:
 	case RM_SENDER_WINDOW_ADVANCE_METHOD:
@@ -159,6 +171,15 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 	switch (optname) {
 	case RM_RATE_WINDOW_SIZE:
 		err = pgm_set_send_window(sk, &w);
+		break;
+	case PGM_UDP_ENCAP:
+		/* The ports are taken when the socket starts. */
+		if (ps->role != PGM_ROLE_NONE) {
+			err = -EISCONN;
+			break;
+		}
+		ps->params.udp_ucast = encap.ucast_port;
+		ps->params.udp_mcast = encap.mcast_port;
 		break;
 	case RM_USE_FEC:
 		/* Windows' rules (fec.c); zero everywhere turns FEC off. */
@@ -253,6 +274,7 @@ int pgm_getsockopt(struct sock *sk, int level, int optname,
 		struct rm_fec_info fec;
 		struct rm_sender_stats ss;
 		struct rm_receiver_stats rs;
+		struct pgm_udp_encap encap;
 		u32 val;
 	} u;
 	int len, size = sizeof(u32);
@@ -290,6 +312,11 @@ int pgm_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case RM_HIGH_SPEED_INTRANET_OPT:
 		u.val = ps->params.high_speed;
+		break;
+	case PGM_UDP_ENCAP:
+		u.encap.ucast_port = ps->params.udp_ucast;
+		u.encap.mcast_port = ps->params.udp_mcast;
+		size = sizeof(u.encap);
 		break;
 	case RM_USE_FEC:
 		u.fec.fec_block_size = ps->params.fec.n;

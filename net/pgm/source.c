@@ -10,6 +10,7 @@
 
 #include <linux/inetdevice.h>
 #include <linux/random.h>
+#include <linux/udp.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -346,6 +347,8 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	if (err)
 		goto err_free;
 	src->tsdu_max = max_t(u32, mtu, 576) - PGM_TSDU_RESERVE;
+	if (p->udp_mcast)
+		src->tsdu_max -= sizeof(struct udphdr);
 	if (p->fec.n) {
 		err = pgm_fec_tx_init(sk, src->tsdu_max);
 		if (err)
@@ -366,6 +369,9 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	src->started = now;
 	src->rate_mark = now;
 
+	err = pgm_encap_start(sk);
+	if (err)
+		goto err_free;
 	ps->group = group;
 	ps->dport = port;
 	ps->role = PGM_ROLE_SOURCE;
@@ -406,6 +412,7 @@ err_role:
 	ps->group = 0;
 	ps->dport = 0;
 	memset(&ps->tsi, 0, sizeof(ps->tsi));
+	pgm_encap_stop(sk);
 err_free:
 	pgm_fec_tx_free(src);
 	ps->src = NULL;

@@ -28,6 +28,10 @@
  *    every socket's spinlock with bh_lock_sock_nested() for that, so
  *    lockdep sees two subclasses, as with TCP).
  *  - Transmission (ip_local_out) is allowed in every context above.
+ *  - pgm_net.encap_lock (a mutex: the UDP ports of PGM_UDP_ENCAP, udp.c)
+ *    is process context only, taken inside lock_sock() by listen() and
+ *    connect() and without it by ->destroy(). Softirq only raises the
+ *    count of a port a listener already holds (a new session).
  *
  * TIMERS (all embedded in struct pgm_sock; each pending timer holds a
  * socket reference: sk_reset_timer()/sk_stop_timer() for timer_list,
@@ -53,6 +57,14 @@
  * A timer firing while the user owns the socket sets its deferred bit
  * (taking a reference unless already set); pgm_release_cb() clears the
  * bits, runs the work and drops those references.
+ *
+ * WORK (pgm_wq)
+ *
+ *  release_work  a closed source whose window drained: its final release.
+ *  grow_work     a new session's receive window moves to storage sized
+ *                by its receive buffer (GFP_KERNEL), under lock_sock();
+ *                holds a socket reference; a session's ->destroy() (no
+ *                socket lock) cancels it or waits for it first.
  *
  * Teardown: pgm_timers_stop() shuts every timer down synchronously; it
  * is called from ->destroy() in process context (or from the release

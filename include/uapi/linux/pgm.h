@@ -42,6 +42,33 @@ enum {
 #define RM_RECEIVER_STATISTICS		(RM_OPTIONSBASE + 13)
 #define RM_HIGH_SPEED_INTRANET_OPT	(RM_OPTIONSBASE + 14)
 
+/*
+ * Linux extensions, numbered apart from Windows' options.
+ *
+ * PGM_UDP_ENCAP (struct pgm_udp_encap): carry this socket's PGM in UDP
+ * instead of IP protocol 113, as OpenPGM's PGM/UDP does: packets to the
+ * group go to mcast_port, packets to a source (NAK, SPMR) to
+ * ucast_port; the socket receives on both. Both ports 0 (the default)
+ * means raw IP protocol 113. Set before bind() or connect(); EISCONN
+ * after.
+ */
+#define PGM_OPTIONSBASE			1100
+#define PGM_UDP_ENCAP			(PGM_OPTIONSBASE + 1)
+
+/* OpenPGM's default ports ("as per IBM WebSphere MQ"). */
+#define PGM_UDP_ENCAP_UCAST_PORT	3055
+#define PGM_UDP_ENCAP_MCAST_PORT	3056
+
+/**
+ * struct pgm_udp_encap - PGM_UDP_ENCAP (4 bytes)
+ * @ucast_port: UDP port, host order, of unicast packets to a source
+ * @mcast_port: UDP port, host order, of packets to the group
+ */
+struct pgm_udp_encap {
+	__u16	ucast_port;
+	__u16	mcast_port;
+};
+
 /* Values of RM_SENDER_WINDOW_ADVANCE_METHOD (Windows' eWINDOW_ADVANCE_METHOD). */
 #define RM_WINDOW_ADVANCE_BY_TIME	1
 #define RM_WINDOW_USE_AS_DATA_CACHE	2	/* not supported, as on Windows */

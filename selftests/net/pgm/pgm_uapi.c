@@ -69,6 +69,17 @@ TEST(fec_info_layout)
 	ASSERT_OFFSET(RM_FEC_INFO, fFECOnDemandParityEnabled, 5);
 }
 
+/* The Linux extension: numbered apart from RM_*, OpenPGM's default ports. */
+TEST(udp_encap_layout)
+{
+	ASSERT_EQ(1101, PGM_UDP_ENCAP);
+	ASSERT_EQ(3055, PGM_UDP_ENCAP_UCAST_PORT);
+	ASSERT_EQ(3056, PGM_UDP_ENCAP_MCAST_PORT);
+	ASSERT_EQ(4, sizeof(struct pgm_udp_encap));
+	ASSERT_OFFSET(struct pgm_udp_encap, ucast_port, 0);
+	ASSERT_OFFSET(struct pgm_udp_encap, mcast_port, 2);
+}
+
 /* Windows' order: field i is the i-th ULONGLONG. */
 TEST(sender_stats_layout)
 {
