@@ -8,6 +8,7 @@
 #include <asm/unaligned.h>
 
 #include "fec.h"
+#include "wire.h"
 
 /**
  * pgm_fec_params_init() - validate and set FEC parameters (RM_USE_FEC)
@@ -37,6 +38,37 @@ int pgm_fec_params_init(struct pgm_fec_params *p, unsigned int n,
 	p->proactive = proactive;
 	p->ondemand = ondemand;
 	return 0;
+}
+
+/**
+ * pgm_fec_prm_read() - how a receiver takes a source's OPT_PARITY_PRM bits
+ * @prm: the bits received, PGM_PARITY_PRM_* (RFC 3208 numbering: P 0x02,
+ *	O 0x01)
+ * @parity_odata: the session has received parity as ODATA (pro-active)
+ * @two_groups: the source's lead has passed the end of the second whole
+ *	transmission group since FEC was set up (pgm_fec_groups_passed())
+ * @ondemand: out: the source answers parity NAKs
+ * @proactive: out: the source sends parity after every group
+ *
+ * OpenPGM numbers the two bits the other way round (PRO 0x01, OND 0x02),
+ * so its on-demand-only source advertises what RFC 3208 calls pro-active
+ * only. O alone, or P and O, read as the RFC says. P alone reads as
+ * pro-active until the evidence says otherwise: two whole groups went by
+ * and no parity came as ODATA. Then it is re-read as OpenPGM's on-demand:
+ * parity NAKs, and no waiting for pro-active parity. Any parity ODATA
+ * makes it pro-active for good.
+ *
+ * Return: true when P alone is re-read as on-demand.
+ */
+bool pgm_fec_prm_read(u8 prm, bool parity_odata, bool two_groups,
+		      bool *ondemand, bool *proactive)
+{
+	bool swap = (prm & PGM_PARITY_PRM_MASK) == PGM_PARITY_PRM_PRO &&
+		    !parity_odata && two_groups;
+
+	*ondemand = swap || (prm & PGM_PARITY_PRM_OND);
+	*proactive = !swap && (prm & PGM_PARITY_PRM_PRO);
+	return swap;
 }
 
 /**

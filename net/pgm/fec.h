@@ -76,6 +76,25 @@ static inline unsigned int pgm_fec_block_len(unsigned int max_tsdu, bool var)
 	return max_tsdu + (var ? 2 : 0);
 }
 
+/**
+ * pgm_fec_groups_passed() - has the source's lead passed @groups groups?
+ * @k: transmission group size
+ * @from: first sequence of the first group counted (a multiple of @k)
+ * @lead: the source's leading edge
+ * @groups: how many whole groups
+ *
+ * Return: true when @lead lies beyond the last sequence of the @groups-th
+ * group from @from, i.e. at or after @from + @groups * @k (circular).
+ */
+static inline bool pgm_fec_groups_passed(unsigned int k, u32 from, u32 lead,
+					 unsigned int groups)
+{
+	return (s32)(lead - (from + groups * k - 1)) > 0;
+}
+
+bool pgm_fec_prm_read(u8 prm, bool parity_odata, bool two_groups,
+		      bool *ondemand, bool *proactive);
+
 void pgm_fec_pad(u8 *block, unsigned int len, unsigned int max_tsdu,
 		 bool var);
 int pgm_fec_unpad(const u8 *block, unsigned int block_len, bool var);

@@ -76,6 +76,12 @@ struct pgm_fec_rx_dec {
  * @log2k: log2(@k)
  * @ondemand: the source answers parity NAKs
  * @proactive: the source sends parity after every group
+ * @prm: the PGM_PARITY_PRM_* bits of the source's last OPT_PARITY_PRM;
+ *	@ondemand and @proactive are pgm_fec_prm_read() of them
+ * @parity_odata: parity came as ODATA: the source is pro-active
+ * @two_groups: the source's lead passed the end of the second whole group
+ *	from @from
+ * @swapped: P alone was re-read as OpenPGM's on-demand (counted once)
  * @last_data: when the last data packet arrived, ns
  * @decoding: in pgm_fec_rx_decode(), whose packets come back through
  *	pgm_fec_rx_data()
@@ -91,6 +97,10 @@ struct pgm_fec_rx {
 	u8			log2k;
 	bool			ondemand;
 	bool			proactive;
+	u8			prm;
+	bool			parity_odata;
+	bool			two_groups;
+	bool			swapped;
 	bool			decoding;
 	bool			from_set;
 	u64			last_data;
@@ -151,6 +161,22 @@ static u32 pgm_fec_rx_first(const struct pgm_fec_rx *fec, u32 sqn)
 	return tg == sqn ? tg : tg + fec->k;
 }
 
+/* Read the source's OPT_PARITY_PRM again, now that its lead is @lead:
+ * P alone may turn out to be OpenPGM's on-demand (pgm_fec_prm_read()).
+ */
+static void pgm_fec_rx_mode(struct sock *sk, struct pgm_fec_rx *fec, u32 lead)
+{
+	if (!fec->two_groups && fec->from_set &&
+	    pgm_fec_groups_passed(fec->k, fec->from, lead, 2))
+		fec->two_groups = true;
+	if (pgm_fec_prm_read(fec->prm, fec->parity_odata, fec->two_groups,
+			     &fec->ondemand, &fec->proactive) &&
+	    !fec->swapped) {
+		fec->swapped = true;
+		__PGM_INC_STATS(sock_net(sk), PGM_MIB_FECPRMSWAPPED);
+	}
+}
+
 /**
  * pgm_fec_rx_spm() - the source's OPT_PARITY_PRM
  * @sk: the session
@@ -158,7 +184,8 @@ static u32 pgm_fec_rx_first(const struct pgm_fec_rx *fec, u32 sqn)
  * @prm: its PGM_PARITY_PRM_* bits
  *
  * The first one sets the session's FEC up; a group size that is not a
- * power of two from 2 to 128, or that changes, is ignored.
+ * power of two from 2 to 128, or that changes, is ignored. The P and O
+ * bits are read by pgm_fec_prm_read(), with what the session saw since.
  */
 void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm)
 {
@@ -169,8 +196,8 @@ void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm)
 		return;
 	if (fec) {
 		if (fec->k == tgs) {
-			fec->ondemand = prm & PGM_PARITY_PRM_OND;
-			fec->proactive = prm & PGM_PARITY_PRM_PRO;
+			fec->prm = prm;
+			pgm_fec_rx_mode(sk, fec, sess->rxw.lead);
 		}
 		return;
 	}
@@ -186,8 +213,8 @@ void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm)
 		fec->from = pgm_fec_rx_first(fec, sess->rxw.lead + 1);
 		fec->from_set = true;
 	}
-	fec->ondemand = prm & PGM_PARITY_PRM_OND;
-	fec->proactive = prm & PGM_PARITY_PRM_PRO;
+	fec->prm = prm;
+	pgm_fec_prm_read(prm, false, false, &fec->ondemand, &fec->proactive);
 	fec->rs = kmalloc(pgm_rs_size(PGM_FEC_N_MAX, tgs), GFP_ATOMIC);
 	fec->dec = kmalloc(sizeof(*fec->dec), GFP_ATOMIC);
 	if (fec->rs && !pgm_rs_init(fec->rs, PGM_FEC_N_MAX, tgs))
@@ -365,6 +392,7 @@ void pgm_fec_rx_data(struct sock *sk, struct sk_buff *skb, u32 sqn)
 		fec->from = pgm_fec_rx_first(fec, pgm_sk(sk)->sess->rxw.commit);
 		fec->from_set = true;
 	}
+	pgm_fec_rx_mode(sk, fec, pgm_sk(sk)->sess->rxw.lead);
 	g = pgm_fec_rx_grp(fec, pgm_fec_rx_tg(fec, sqn), true);
 	if (!g)
 		return;
@@ -385,14 +413,15 @@ void pgm_fec_rx_data(struct sock *sk, struct sk_buff *skb, u32 sqn)
  * pgm_fec_rx_parity() - a parity packet (ODATA or RDATA with OPT_PARITY)
  * @sk: the session
  * @skb: the packet, data at the TSDU; consumed
+ * @odata: it came as ODATA: the source sends parity pro-actively
  * @sqn: the header's sequence
  * @grp: OPT_PARITY_GRP (0 without)
  * @tgsize: OPT_CURR_TGSIZE (0 without: a full group)
  * @var: OPT_VAR_PKTLEN
  * @frag: the encoded OPT_FRAGMENT (PGM_FEC_FRAG_LEN bytes), or NULL
  */
-void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb, u32 sqn,
-		       u32 grp, u32 tgsize, bool var, const u8 *frag)
+void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb, bool odata,
+		       u32 sqn, u32 grp, u32 tgsize, bool var, const u8 *frag)
 {
 	struct pgm_session *sess = pgm_sk(sk)->sess;
 	struct pgm_fec_rx *fec = sess->fec;
@@ -404,6 +433,10 @@ void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb, u32 sqn,
 	__PGM_INC_STATS(net, PGM_MIB_INPARITY);
 	if (!fec)
 		goto drop;
+	if (odata && !fec->parity_odata) {
+		fec->parity_odata = true;
+		pgm_fec_rx_mode(sk, fec, sess->rxw.lead);
+	}
 	tg = pgm_fec_rx_tg(fec, sqn);
 	j = (u64)grp * fec->k + (sqn & (fec->k - 1));
 	if (j >= PGM_FEC_N_MAX - fec->k || !skb->len ||
@@ -468,6 +501,9 @@ static int pgm_fec_rx_nak_some(struct pgm_fec_rx *fec,
  * @lead: the window's lead
  * @now: the time, ns
  *
+ * The source's mode is read again first (pgm_fec_rx_mode()): an OpenPGM
+ * source's on-demand parity may only now show for what it is.
+ *
  * With pro-active parity, a loss in a group still arriving waits for the
  * group's parity (while data keeps coming: an idle source sends no
  * parity for a partial group). With on-demand parity, a full group the
@@ -488,6 +524,7 @@ int pgm_fec_rx_nak_count(struct sock *sk, u32 sqn, u32 lead, u64 now)
 
 	if (!fec)
 		return 0;
+	pgm_fec_rx_mode(sk, fec, lead);
 	tg = pgm_fec_rx_tg(fec, sqn);
 	g = pgm_fec_rx_grp(fec, tg, false);
 	/* A group the source closed early is not partial: it is complete. */

@@ -487,6 +487,7 @@ enum pgm_mib_field {
 	PGM_MIB_FECQUEUEFULL,		/* PgmFecQueueFull */
 	PGM_MIB_INUDP,			/* PgmInUdp */
 	PGM_MIB_OUTUDP,			/* PgmOutUdp */
+	PGM_MIB_FECPRMSWAPPED,		/* PgmFecPrmSwapped */
 	__PGM_MIB_MAX
 };
 
@@ -677,8 +678,8 @@ void pgm_fec_tx_close(struct sock *sk);
 void pgm_fec_rx_free(struct pgm_session *sess);
 void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm);
 void pgm_fec_rx_data(struct sock *sk, struct sk_buff *skb, u32 sqn);
-void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb, u32 sqn,
-		       u32 grp, u32 tgsize, bool var, const u8 *frag);
+void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb, bool odata,
+		       u32 sqn, u32 grp, u32 tgsize, bool var, const u8 *frag);
 int pgm_fec_rx_nak_count(struct sock *sk, u32 sqn, u32 lead, u64 now);
 u32 pgm_fec_rx_nak_sqn(struct sock *sk, u32 sqn, unsigned int count);
 void pgm_fec_rx_ncf(struct sock *sk, u32 sqn, u64 now);

@@ -722,7 +722,8 @@ static void pgm_session_parity(struct sock *sk, struct sk_buff *skb,
 		put_unaligned_be32(rx->frag_len, frag + 9);
 	}
 	__skb_pull(skb, rx->tsdu_off);
-	pgm_fec_rx_parity(sk, skb, rx->sqn, rx->parity_grp, rx->curr_tgsize,
+	pgm_fec_rx_parity(sk, skb, rx->type == PGM_TYPE_ODATA, rx->sqn,
+			  rx->parity_grp, rx->curr_tgsize,
 			  rx->options & PGM_OPT_VAR_PKTLEN,
 			  rx->has_frag ? frag : NULL);
 }

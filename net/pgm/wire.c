@@ -25,7 +25,8 @@
  *    implementation; its text says 12).
  *  - OPT_PARITY_PRM: the P and O bits are passed on raw in RFC numbering
  *    (P 0x02, O 0x01, like Wireshark); OpenPGM sends them swapped and a
- *    single byte cannot tell which convention a peer uses.
+ *    single byte cannot tell which convention a peer uses: the receiver
+ *    decides from the parity it sees (pgm_fec_prm_read(), fec.c).
  *  - OPT_NAK_BO_IVL and OPT_NAK_BO_RNG are 12 bytes; the range is the
  *    maximum, then the minimum (RFC, OpenPGM, tcpdump; Wireshark labels
  *    them the other way round).

@@ -101,7 +101,8 @@ struct pgm_hdr {
 #define PGM_OPT_RST_CODE	0x3f	/* OPT_RST: error code, 0 = unknown */
 /* OPT_PARITY_PRM byte 3, as RFC 3208 section 11.8.1 and Wireshark number
  * them. OpenPGM swaps the two (PRO 0x01, OND 0x02); one byte cannot tell
- * the two apart, so the parser hands over the raw bits.
+ * the two apart, so the parser hands over the raw bits and the receiver
+ * decides from the parity it sees (pgm_fec_prm_read()).
  */
 #define PGM_PARITY_PRM_PRO	0x02	/* pro-active parity */
 #define PGM_PARITY_PRM_OND	0x01	/* on-demand parity */

@@ -117,6 +117,11 @@ fec_case()
 		pgm_lib_check_eq "$name: no pro-active parity without pro-active FEC" \
 			0 "$(pgm_lib_counter PgmOutParityOData "$pgm_lib_snd")"
 	fi
+	# The module's source sends RFC 3208's P and O bits; a P-only one
+	# sends parity ODATA, so no receiver re-reads it as OpenPGM's
+	# on-demand bit.
+	pgm_lib_check_eq "$name: OPT_PARITY_PRM read as sent (PgmFecPrmSwapped)" \
+		0 "$(sum_counter PgmFecPrmSwapped)"
 	if [ -n "$want_par" ]; then
 		pgm_lib_check_eq "$name: $want_par pro-active parity packets, the partial group's included" \
 			"$want_par" "$(pgm_lib_counter PgmOutParityOData "$pgm_lib_snd")"

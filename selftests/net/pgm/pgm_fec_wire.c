@@ -12,6 +12,17 @@
  * listener on another port: it rebuilds the missing message from parity
  * and reads all five, byte for byte (PgmFecRecovered counts one).
  * RM_USE_FEC's option rules are pgm_rmopts' tests.
+ *
+ * Then OpenPGM's bit-level quirks (Documentation/networking/pgm.rst,
+ * "Bit-level ambiguities"), with the raw socket playing OpenPGM:
+ *  - a NAK whose OPT_NAK_LIST has a garbage byte 2 is answered in full
+ *    by a module source, whose NCF writes that byte as zero;
+ *  - a module source advertises RFC 3208's bits: P 0x02, O 0x01;
+ *  - a source advertising P alone (OpenPGM's on-demand bit) that sends
+ *    no parity ODATA for two groups is re-read as on-demand: the module
+ *    receiver sends a parity NAK and a parity RDATA repairs the loss;
+ *    with parity ODATA it stays pro-active and NAKs selectively;
+ *  - a parity NAK's count is 0-based: group | 1 asks for two packets.
  */
 
 #define _GNU_SOURCE
@@ -40,8 +51,17 @@
 #define OPT_PRESENT	0x01
 #define OPT_VAR_PKTLEN	0x40
 #define OPT_PARITY	0x80
+#define OPT_NETWORK	0x02
+#define OPT_NAK_LIST	0x02
+#define OPT_END		0x80
 #define OPT_PARITY_PRM	0x08
 #define OPT_CURR_TGSIZE	0x0a
+
+#define TYPE_SPM	0x00
+#define TYPE_ODATA	0x04
+#define TYPE_RDATA	0x05
+#define TYPE_NAK	0x08
+#define TYPE_NCF	0x0a
 
 static const unsigned int msg_len[NMSG] = { 100, 1400, 700, 3, 1000 };
 
@@ -93,8 +113,11 @@ struct pkt {
 	size_t len;		/* PGM bytes (IP header stripped) */
 };
 
-/* Value of option @type (its 4 bytes after the option header), or -1. */
-static long opt32(const struct pkt *p, unsigned int body, unsigned char type)
+/* Offset of option @type in @p (@body: type-specific header length), or
+ * -1.
+ */
+static long opt_off(const struct pkt *p, unsigned int body,
+		    unsigned char type)
 {
 	unsigned int off = 16 + body, end;
 
@@ -105,13 +128,23 @@ static long opt32(const struct pkt *p, unsigned int body, unsigned char type)
 	while (off + 4 <= end && end <= p->len) {
 		unsigned char t = p->b[off], l = p->b[off + 1];
 
-		if ((t & 0x7f) == type && l >= 8)
-			return get32(p->b + off + 4);
+		if ((t & 0x7f) == type && l >= 4)
+			return off;
 		if ((t & 0x80) || l < 4)
 			break;
 		off += l;
 	}
 	return -1;
+}
+
+/* Value of option @type (its 4 bytes after the option header), or -1. */
+static long opt32(const struct pkt *p, unsigned int body, unsigned char type)
+{
+	long off = opt_off(p, body, type);
+
+	if (off < 0 || p->b[off + 1] < 8)
+		return -1;
+	return get32(p->b + off + 4);
 }
 
 FIXTURE(fec)
@@ -219,7 +252,13 @@ TEST_F(fec, partial_group_on_the_wire_and_rebuilt)
 		unsigned int type = p->b[4] & 0x0f;
 
 		if (type == 0x00) {		/* SPM */
+			long o = opt_off(p, 20, OPT_PARITY_PRM);
+
 			EXPECT_EQ(16, opt32(p, 20, OPT_PARITY_PRM));
+			ASSERT_LT(0, o);
+			/* RFC bits: P (0x02) alone; byte 2 zero. */
+			EXPECT_EQ(0, p->b[o + 2]);
+			EXPECT_EQ(0x02, p->b[o + 3]);
 		} else if (type == 0x04 && !(p->b[5] & OPT_PARITY)) {
 			if (!ndata++)
 				first = get32(p->b + 16);
@@ -281,6 +320,577 @@ TEST_F(fec, partial_group_on_the_wire_and_rebuilt)
 	close(ls);
 	close(s);
 	free(pk);
+}
+
+/* ----- OpenPGM's bit-level quirks ----- */
+
+#define RAW_SPORT	0x4321	/* the raw source's port; GSI 1..6 */
+#define K		8	/* its transmission group size */
+
+static void put32(unsigned char *p, unsigned int v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+static void set_csum(unsigned char *b, size_t len)
+{
+	unsigned short c;
+
+	b[6] = 0;
+	b[7] = 0;
+	c = csum(b, len);
+	b[6] = c >> 8;
+	b[7] = c & 0xff;
+}
+
+/* Wait up to ten seconds for a counter to reach a value. */
+static long wait_counter(const char *name, long want)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	long v = counter(name);
+	int i;
+
+	for (i = 0; i < 1000 && v < want; i++) {
+		nanosleep(&ts, NULL);
+		v = counter(name);
+	}
+	return v;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+	       (t.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+#define T(type)		(1U << (type))
+
+/* The next packet of a type in @types (T() bits) to port @dport within
+ * @ms milliseconds: its PGM bytes in @p, its IP source in @from (if not
+ * NULL). Return: its type, or -1.
+ */
+static int wait_pkt(int raw, unsigned int types, unsigned int dport,
+		    struct pkt *p, long ms, struct in_addr *from)
+{
+	struct timespec t0;
+	long left;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((left = ms - ms_since(&t0)) > 0) {
+		struct pollfd pf = { .fd = raw, .events = POLLIN };
+		unsigned char buf[1700];
+		unsigned int ihl;
+		ssize_t r;
+
+		if (poll(&pf, 1, left) != 1)
+			continue;
+		r = recv(raw, buf, sizeof(buf), 0);
+		if (r < 20)
+			continue;
+		ihl = (buf[0] & 15) * 4;
+		if ((size_t)r < ihl + 24 || !(T(buf[ihl + 4] & 0x0f) & types) ||
+		    (buf[ihl + 2] << 8 | buf[ihl + 3]) != dport)
+			continue;
+		p->len = r - ihl;
+		memcpy(p->b, buf + ihl, p->len);
+		if (from)
+			memcpy(from, buf + 12, sizeof(*from));
+		return buf[ihl + 4] & 0x0f;
+	}
+	return -1;
+}
+
+/* Offset of the TSDU of a data packet. */
+static unsigned int tsdu_off(const struct pkt *p)
+{
+	return 24 + (p->b[5] & OPT_PRESENT ? p->b[26] << 8 | p->b[27] : 0);
+}
+
+/* Parity packet @j of a group of @k data blocks of @len bytes, as the
+ * module's Reed-Solomon code makes it: the polynomial f of degree < k with
+ * f(x_i) = block i, evaluated at x_(k+j), over GF(2^8) mod 0x11d, the
+ * points being x_0 = 0 and x_r = alpha^(r - 1).
+ */
+static unsigned char gf_exp[510], gf_log[256];
+
+static void gf_init(void)
+{
+	unsigned int i, x = 1;
+
+	for (i = 0; i < 255; i++) {
+		gf_exp[i] = x;
+		gf_exp[i + 255] = x;
+		gf_log[x] = i;
+		x <<= 1;
+		if (x & 0x100)
+			x ^= 0x11d;
+	}
+}
+
+static unsigned char gf_mul(unsigned char a, unsigned char b)
+{
+	return a && b ? gf_exp[gf_log[a] + gf_log[b]] : 0;
+}
+
+static unsigned char gf_div(unsigned char a, unsigned char b)
+{
+	return a ? gf_exp[gf_log[a] + 255 - gf_log[b]] : 0;
+}
+
+static unsigned char rs_point(unsigned int r)
+{
+	return r ? gf_exp[r - 1] : 0;
+}
+
+static void rs_parity(unsigned char *const *data, unsigned int k,
+		      unsigned int j, unsigned char *out, unsigned int len)
+{
+	unsigned int i, m, b;
+	unsigned char x, c;
+
+	gf_init();
+	x = rs_point(k + j);
+	memset(out, 0, len);
+	for (i = 0; i < k; i++) {
+		c = 1;
+		for (m = 0; m < k; m++)
+			if (m != i)
+				c = gf_mul(c, gf_div(x ^ rs_point(m),
+						     rs_point(i) ^ rs_point(m)));
+		for (b = 0; b < len; b++)
+			out[b] ^= gf_mul(c, data[i][b]);
+	}
+}
+
+/* The raw source's 4-byte message of sequence @sqn. */
+static void msg(unsigned char *m, unsigned int sqn)
+{
+	char t[8];
+
+	snprintf(t, sizeof(t), "m%03u", sqn % 1000);
+	memcpy(m, t, 4);
+}
+
+/* Parity index 0 of the raw source's group @tg. */
+static void group_parity(unsigned int tg, unsigned char *out)
+{
+	unsigned char blk[K][4], *d[K];
+	unsigned int i;
+
+	for (i = 0; i < K; i++) {
+		msg(blk[i], tg + i);
+		d[i] = blk[i];
+	}
+	rs_parity(d, K, 0, out, 4);
+}
+
+static void raw_header(unsigned char *b, unsigned char type,
+		       unsigned char opts, size_t tsdu)
+{
+	memset(b, 0, 64);
+	b[0] = RAW_SPORT >> 8;
+	b[1] = RAW_SPORT & 0xff;
+	b[2] = PORT_RCV >> 8;
+	b[3] = PORT_RCV & 0xff;
+	b[4] = type;
+	b[5] = opts;
+	memcpy(b + 8, "\x01\x02\x03\x04\x05\x06", 6);
+	b[14] = tsdu >> 8;
+	b[15] = tsdu & 0xff;
+}
+
+/* An SPM as OpenPGM sends it: OPT_PARITY_PRM with @prm in byte 3 and an
+ * uninitialised byte 2, group size K; path NLA 127.0.0.1.
+ */
+static size_t raw_spm(unsigned char *b, unsigned int sqn, unsigned int trail,
+		      unsigned int lead, unsigned char prm)
+{
+	raw_header(b, TYPE_SPM, OPT_PRESENT | OPT_NETWORK, 0);
+	put32(b + 16, sqn);
+	put32(b + 20, trail);
+	put32(b + 24, lead);
+	b[29] = 1;				/* AFI IPv4 */
+	put32(b + 32, INADDR_LOOPBACK);
+	b[37] = 4;				/* OPT_LENGTH, total 12 */
+	b[39] = 12;
+	b[40] = OPT_PARITY_PRM | OPT_END;
+	b[41] = 8;
+	b[42] = 0xf7;				/* OpenPGM's garbage */
+	b[43] = prm;
+	put32(b + 44, K);
+	set_csum(b, 48);
+	return 48;
+}
+
+/* ODATA or RDATA of the raw source (@opts OPT_PARITY: a parity packet). */
+static size_t raw_data(unsigned char *b, unsigned char type,
+		       unsigned char opts, unsigned int sqn, unsigned int trail,
+		       const unsigned char *tsdu)
+{
+	raw_header(b, type, opts, 4);
+	put32(b + 16, sqn);
+	put32(b + 20, trail);
+	memcpy(b + 24, tsdu, 4);
+	set_csum(b, 28);
+	return 28;
+}
+
+static void raw_send(struct __test_metadata *_metadata, int raw,
+		     const struct sockaddr_in *to, const unsigned char *b,
+		     size_t len)
+{
+	ASSERT_EQ((ssize_t)len, sendto(raw, b, len, 0,
+				       (const struct sockaddr *)to,
+				       sizeof(*to)));
+}
+
+/* The raw source's session at the listener: SPM (lead 95, OPT_PARITY_PRM
+ * @prm), then data 96 to 127 but 119, and, if @parity, pro-active parity
+ * ODATA after the first two groups. Return: the accepted session.
+ */
+static int raw_session(struct __test_metadata *_metadata, int raw, int ls,
+		       const struct sockaddr_in *g, unsigned char prm,
+		       bool parity)
+{
+	struct pollfd lp = { .fd = ls, .events = POLLIN };
+	unsigned char b[64], t[4];
+	unsigned int sqn;
+
+	raw_send(_metadata, raw, g, b, raw_spm(b, 1, 96, 95, prm));
+	EXPECT_EQ(1, wait_counter("PgmInSpm", 1));
+	for (sqn = 96; sqn < 128; sqn++) {
+		if (sqn == 119)
+			continue;		/* lost */
+		msg(t, sqn);
+		raw_send(_metadata, raw, g, b,
+			 raw_data(b, TYPE_ODATA, 0, sqn, 96, t));
+		if (parity && (sqn == 103 || sqn == 111)) {
+			group_parity(sqn + 1 - K, t);
+			raw_send(_metadata, raw, g, b,
+				 raw_data(b, TYPE_ODATA, OPT_PARITY,
+					  sqn + 1 - K, 96, t));
+		}
+	}
+	if (poll(&lp, 1, 10000) != 1)
+		return -1;
+	return accept(ls, NULL, NULL);
+}
+
+/* Messages 96 to 127, in order. */
+static void read_all(struct __test_metadata *_metadata, int cs)
+{
+	unsigned char want[4];
+	char buf[16];
+	unsigned int sqn;
+
+	for (sqn = 96; sqn < 128; sqn++) {
+		struct pollfd p = { .fd = cs, .events = POLLIN };
+
+		ASSERT_EQ(1, poll(&p, 1, 10000)) TH_LOG("sequence %u", sqn);
+		ASSERT_EQ(4, recv(cs, buf, sizeof(buf), MSG_DONTWAIT));
+		msg(want, sqn);
+		ASSERT_EQ(0, memcmp(buf, want, 4)) TH_LOG("sequence %u", sqn);
+	}
+}
+
+/*
+ * An OpenPGM source doing on-demand parity only advertises 0x02, the
+ * RFC's P bit, and sends no parity ODATA. Two groups on (the lead past
+ * 111), the receiver reads it as on-demand: the loss of 119 brings a
+ * parity NAK for one packet of group 112 (sequence 112 | 0, 0-based), no
+ * selective NAK; PgmFecPrmSwapped counts the session. A parity RDATA
+ * (index 0, the module's code) rebuilds 119.
+ */
+TEST_F(fec, openpgm_p_only_source_is_reread_as_ondemand)
+{
+	unsigned char b[64], par[4];
+	struct pkt *p = calloc(1, sizeof(*p));
+	int ls, cs;
+
+	ASSERT_NE(NULL, p);
+	ls = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
+	ASSERT_EQ(0, bind(ls, (struct sockaddr *)&self->rcv_g,
+			  sizeof(self->rcv_g)));
+	ASSERT_EQ(0, listen(ls, 1));
+	cs = raw_session(_metadata, self->raw, ls, &self->rcv_g, 0x02, false);
+	ASSERT_LE(0, cs);
+
+	ASSERT_EQ(TYPE_NAK, wait_pkt(self->raw, T(TYPE_NAK), RAW_SPORT, p,
+				     10000, NULL))
+		TH_LOG("no NAK");
+	EXPECT_EQ(OPT_PARITY, p->b[5] & OPT_PARITY) TH_LOG("a selective NAK");
+	EXPECT_EQ(112, get32(p->b + 16));
+	EXPECT_EQ(1, counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, counter("PgmOutNak"));
+	EXPECT_LE(1, counter("PgmOutParityNak"));
+
+	group_parity(112, par);
+	raw_send(_metadata, self->raw, &self->rcv_g, b,
+		 raw_data(b, TYPE_RDATA, OPT_PARITY, 112, 96, par));
+	read_all(_metadata, cs);
+	EXPECT_EQ(1, counter("PgmFecRecovered"));
+	EXPECT_EQ(1, counter("PgmFecPrmSwapped"));
+	close(cs);
+	close(ls);
+	free(p);
+}
+
+/*
+ * The converse: P alone with pro-active parity ODATA after the first two
+ * groups is the RFC's pro-active source. No re-reading; the loss of 119
+ * (its group's parity did not come) brings a selective NAK, no parity NAK.
+ */
+TEST_F(fec, p_only_source_with_parity_odata_stays_proactive)
+{
+	unsigned char b[64], t[4];
+	struct pkt *p = calloc(1, sizeof(*p));
+	int ls, cs;
+
+	ASSERT_NE(NULL, p);
+	ls = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
+	ASSERT_EQ(0, bind(ls, (struct sockaddr *)&self->rcv_g,
+			  sizeof(self->rcv_g)));
+	ASSERT_EQ(0, listen(ls, 1));
+	cs = raw_session(_metadata, self->raw, ls, &self->rcv_g, 0x02, true);
+	ASSERT_LE(0, cs);
+
+	ASSERT_EQ(TYPE_NAK, wait_pkt(self->raw, T(TYPE_NAK), RAW_SPORT, p,
+				     10000, NULL))
+		TH_LOG("no NAK");
+	EXPECT_EQ(0, p->b[5] & OPT_PARITY) TH_LOG("a parity NAK");
+	EXPECT_EQ(119, get32(p->b + 16));
+	EXPECT_EQ(2, counter("PgmInParity"));
+	EXPECT_EQ(0, counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, counter("PgmOutParityNak"));
+
+	msg(t, 119);
+	raw_send(_metadata, self->raw, &self->rcv_g, b,
+		 raw_data(b, TYPE_RDATA, 0, 119, 96, t));
+	read_all(_metadata, cs);
+	EXPECT_EQ(0, counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, counter("PgmOutParityNak"));
+	close(cs);
+	close(ls);
+	free(p);
+}
+
+/* A module source (no FEC), its first four messages sent; the first
+ * ODATA seen tells its TSI and address. @p: that ODATA.
+ */
+static int module_source(struct __test_metadata *_metadata, int raw,
+			 const struct sockaddr_in *g,
+			 const struct rm_fec_info *f, unsigned int nmsg,
+			 struct pkt *p, struct in_addr *addr)
+{
+	struct rm_send_window w = { 10000, 500, 0 };
+	unsigned char t[4];
+	unsigned int i;
+	int s;
+
+	s = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
+	EXPECT_LE(0, s);
+	EXPECT_EQ(0, setsockopt(s, SOL_PGM, RM_RATE_WINDOW_SIZE, &w,
+				sizeof(w)));
+	if (f)
+		EXPECT_EQ(0, setsockopt(s, SOL_PGM, RM_USE_FEC, f,
+					sizeof(*f)));
+	EXPECT_EQ(0, connect(s, (const struct sockaddr *)g, sizeof(*g)));
+	for (i = 0; i < nmsg; i++) {
+		msg(t, i);
+		EXPECT_EQ(4, send(s, t, 4, 0));
+	}
+	EXPECT_EQ(TYPE_ODATA, wait_pkt(raw, T(TYPE_ODATA), PORT_SRC, p, 10000,
+				       addr));
+	return s;
+}
+
+/* A NAK from the group's port to the source of @odata at @addr:
+ * sequence @sqn, header flags @flags, and @nlist more in OPT_NAK_LIST
+ * with byte 2 @byte2. Return: its length.
+ */
+static size_t nak(unsigned char *b, const struct pkt *odata,
+		  const struct in_addr *addr, const struct in_addr *grp,
+		  unsigned char flags, unsigned int sqn, unsigned int nlist,
+		  unsigned char byte2)
+{
+	size_t len = 36;
+	unsigned int i;
+
+	memset(b, 0, 64);
+	b[0] = PORT_SRC >> 8;
+	b[1] = PORT_SRC & 0xff;
+	b[2] = odata->b[0];			/* the source's port */
+	b[3] = odata->b[1];
+	b[4] = TYPE_NAK;
+	b[5] = flags;
+	memcpy(b + 8, odata->b + 8, 6);		/* its GSI */
+	put32(b + 16, sqn);
+	b[21] = 1;
+	memcpy(b + 24, addr, 4);
+	b[29] = 1;
+	memcpy(b + 32, grp, 4);
+	if (nlist) {
+		b[5] |= OPT_PRESENT | OPT_NETWORK;
+		b[37] = 4;			/* OPT_LENGTH */
+		b[39] = 8 + 4 * nlist;
+		b[40] = OPT_NAK_LIST | OPT_END;
+		b[41] = 4 + 4 * nlist;
+		b[42] = byte2;
+		for (i = 0; i < nlist; i++)
+			put32(b + 44 + 4 * i, sqn + 1 + i);
+		len = 44 + 4 * nlist;
+	}
+	set_csum(b, len);
+	return len;
+}
+
+/*
+ * OpenPGM's NAK with an uninitialised byte 2 in OPT_NAK_LIST (0xf7: its
+ * OPX bits would say "reserved"), for the first sequence and two more,
+ * to a module source: it confirms all three (its NCF's OPT_NAK_LIST has
+ * byte 2 zero) and repairs all three.
+ */
+TEST_F(fec, openpgm_nak_list_garbage_byte_is_answered)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct pkt *p = calloc(2, sizeof(*p)), *q;
+	unsigned int first, seen = 0, ncf = 0, sqn;
+	long bad0 = counter("PgmInMalformed");
+	struct timespec t0;
+	unsigned char b[64];
+	long o;
+	int s;
+
+	ASSERT_NE(NULL, p);
+	q = p + 1;
+	s = module_source(_metadata, self->raw, &self->src_g, NULL, 4, p,
+			  &to.sin_addr);
+	ASSERT_LE(0, s);
+	first = get32(p->b + 16);
+	raw_send(_metadata, self->raw, &to, b,
+		 nak(b, p, &to.sin_addr, &self->src_g.sin_addr, 0, first, 2,
+		     0xf7));
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((!ncf || seen != 7) && ms_since(&t0) < 10000) {
+		int type = wait_pkt(self->raw, T(TYPE_NCF) | T(TYPE_RDATA),
+				    PORT_SRC, q, 100, NULL);
+
+		if (type == TYPE_NCF) {
+			ncf++;
+			EXPECT_EQ(first, get32(q->b + 16));
+			o = opt_off(q, 20, OPT_NAK_LIST);
+			ASSERT_LT(0, o);
+			EXPECT_EQ(12, q->b[o + 1]);
+			EXPECT_EQ(0, q->b[o + 2]);	/* ours: zero */
+			EXPECT_EQ(first + 1, get32(q->b + o + 4));
+			EXPECT_EQ(first + 2, get32(q->b + o + 8));
+		} else if (type == TYPE_RDATA) {
+			sqn = get32(q->b + 16);
+			if (sqn - first < 3)
+				seen |= 1 << (sqn - first);
+		}
+	}
+	EXPECT_EQ(1, ncf);
+	EXPECT_EQ(7, seen) TH_LOG("repaired: %#x", seen);
+	EXPECT_EQ(1, counter("PgmInNak"));
+	EXPECT_EQ(3, counter("PgmInNakSeqs"));
+	EXPECT_EQ(bad0, counter("PgmInMalformed"));
+	close(s);
+	free(p);
+}
+
+/*
+ * A module source with on-demand parity only advertises the RFC's O bit
+ * (0x01, byte 2 zero). A parity NAK for group | 1 asks for two packets
+ * (the count is 0-based): the NCF says group | 1 and two parity RDATA,
+ * indexes 0 and 1, follow, each the module's Reed-Solomon parity of the
+ * group.
+ */
+TEST_F(fec, ondemand_source_rfc_bits_and_zero_based_count)
+{
+	struct rm_fec_info f = { .fec_block_size = 12,
+				 .fec_proactive_packets = 0,
+				 .fec_group_size = K,
+				 .fec_ondemand_parity_enabled = 1 };
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	struct pkt *p = calloc(3, sizeof(*p)), *q, *sp;
+	unsigned char blk[K][4], *d[K], want[4], b[64];
+	unsigned int tg, i, seen = 0, nparity = 0, ncf = 0, ndata = 1, spm = 0;
+	struct timespec t0;
+	long o;
+	int s;
+
+	ASSERT_NE(NULL, p);
+	q = p + 1;
+	sp = p + 2;
+	for (i = 0; i < K; i++) {
+		msg(blk[i], i);
+		d[i] = blk[i];
+	}
+	s = module_source(_metadata, self->raw, &self->src_g, &f, K, p,
+			  &to.sin_addr);
+	ASSERT_LE(0, s);
+	tg = get32(p->b + 16);
+	ASSERT_EQ(0, tg % K);
+	/* The rest of the group, and an SPM. */
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while ((ndata < K || !spm) && ms_since(&t0) < 10000) {
+		int type = wait_pkt(self->raw, T(TYPE_ODATA) | T(TYPE_SPM),
+				    PORT_SRC, q, 100, NULL);
+
+		if (type == TYPE_ODATA)
+			ndata++;
+		else if (type == TYPE_SPM && !spm++)
+			memcpy(sp, q, sizeof(*q));
+	}
+	ASSERT_EQ(K, ndata);
+	ASSERT_EQ(1, !!spm) TH_LOG("no SPM");
+
+	/* Its SPM: OPT_PARITY_PRM, group size K, O bit only. */
+	o = opt_off(sp, 20, OPT_PARITY_PRM);
+	ASSERT_LT(0, o);
+	EXPECT_EQ(0, sp->b[o + 2]);
+	EXPECT_EQ(0x01, sp->b[o + 3]);
+	EXPECT_EQ(K, opt32(sp, 20, OPT_PARITY_PRM));
+
+	raw_send(_metadata, self->raw, &to, b,
+		 nak(b, p, &to.sin_addr, &self->src_g.sin_addr, OPT_PARITY,
+		     tg | 1, 0, 0));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (ms_since(&t0) < 3000) {
+		int type = wait_pkt(self->raw, T(TYPE_NCF) | T(TYPE_RDATA),
+				    PORT_SRC, q, 100, NULL);
+
+		if (type == TYPE_NCF) {
+			ncf++;
+			EXPECT_EQ(OPT_PARITY, q->b[5] & OPT_PARITY);
+			EXPECT_EQ(tg | 1, get32(q->b + 16));
+		}
+		if (type != TYPE_RDATA)
+			continue;
+		ASSERT_EQ(OPT_PARITY, q->b[5] & OPT_PARITY);
+		i = get32(q->b + 16) - tg;
+		ASSERT_GT(2, i) TH_LOG("parity sequence %u", tg + i);
+		rs_parity(d, K, i, want, 4);
+		ASSERT_EQ(4, q->b[14] << 8 | q->b[15]);
+		EXPECT_EQ(0, memcmp(want, q->b + tsdu_off(q), 4))
+			TH_LOG("parity index %u", i);
+		seen |= 1 << i;
+		nparity++;
+	}
+	EXPECT_EQ(1, ncf);
+	EXPECT_EQ(2, nparity);
+	EXPECT_EQ(3, seen);
+	EXPECT_EQ(1, counter("PgmInParityNak"));
+	close(s);
+	free(p);
 }
 
 TEST_HARNESS_MAIN

@@ -72,6 +72,61 @@ TEST(group_arithmetic_wraps)
 	EXPECT_EQ(-1, pgm_fec_parity_index(&p, 0x40, 0xffffffffU));
 }
 
+/* OPT_PARITY_PRM's P and O bits (RFC: P 0x02, O 0x01; OpenPGM swaps
+ * them): O and P|O read as the RFC says; P alone is pro-active until two
+ * whole groups pass without parity ODATA, then OpenPGM's on-demand, and
+ * pro-active again once parity ODATA shows.
+ */
+TEST(parity_prm_p_only_reread_as_ondemand)
+{
+	static const struct {
+		u8 prm;
+		bool par_odata, two_groups;
+		bool swap, od, pro;
+	} c[] = {
+		/* prm  odata  2 TGs  swap   od     pro */
+		{ 0x01, false, false, false, true,  false },
+		{ 0x01, false, true,  false, true,  false },
+		{ 0x01, true,  true,  false, true,  false },
+		{ 0x03, false, false, false, true,  true  },
+		{ 0x03, false, true,  false, true,  true  },
+		{ 0x03, true,  true,  false, true,  true  },
+		{ 0x02, false, false, false, false, true  },	/* RFC, for now */
+		{ 0x02, true,  false, false, false, true  },
+		{ 0x02, false, true,  true,  true,  false },	/* OpenPGM's OND */
+		{ 0x02, true,  true,  false, false, true  },	/* parity seen */
+		{ 0x00, false, true,  false, false, false },
+		{ 0xfe, false, true,  true,  true,  false },	/* mask 0x03 */
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		bool od = !c[i].od, pro = !c[i].pro;
+
+		EXPECT_EQ(c[i].swap, pgm_fec_prm_read(c[i].prm, c[i].par_odata,
+						      c[i].two_groups, &od,
+						      &pro))
+			TH_LOG("case %u", i);
+		EXPECT_EQ(c[i].od, od) TH_LOG("case %u", i);
+		EXPECT_EQ(c[i].pro, pro) TH_LOG("case %u", i);
+	}
+}
+
+/* "Two whole groups passed": the lead beyond the second group's end. */
+TEST(groups_passed)
+{
+	EXPECT_FALSE(pgm_fec_groups_passed(8, 96, 96, 2));
+	EXPECT_FALSE(pgm_fec_groups_passed(8, 96, 111, 2));	/* its end */
+	EXPECT_TRUE(pgm_fec_groups_passed(8, 96, 112, 2));
+	EXPECT_TRUE(pgm_fec_groups_passed(8, 96, 1000, 2));
+	EXPECT_FALSE(pgm_fec_groups_passed(8, 96, 95, 2));	/* behind */
+	/* Across the wrap of the sequence space. */
+	EXPECT_FALSE(pgm_fec_groups_passed(16, 0xfffffff0U, 0x0fU, 2));
+	EXPECT_TRUE(pgm_fec_groups_passed(16, 0xfffffff0U, 0x10U, 2));
+	EXPECT_TRUE(pgm_fec_groups_passed(128, 0xffffff00U, 0x10U, 1));
+	EXPECT_FALSE(pgm_fec_groups_passed(128, 0xffffff00U, 0xffffff7fU, 1));
+}
+
 TEST(pad_and_unpad)
 {
 	u8 b[16];

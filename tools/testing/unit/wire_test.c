@@ -1573,6 +1573,102 @@ TEST(parity_prm_raw_bits)
 	ASSERT_EQ(PGM_PARITY_PRM_OND, got.opts.parity_prm);
 }
 
+/* OpenPGM's uninitialised byte 2 (values seen on the wire) in the options
+ * it sends it in: OPT_NAK_LIST of a NAK and of an NCF, OPT_PARITY_PRM of an
+ * SPM (P only, the bit OpenPGM's on-demand source sets). Each parses
+ * exactly as with byte 2 zero, the U bit set or not; pgm_encode() writes
+ * zero there again (module_spm and module_nak_63 pin the module's own).
+ */
+TEST(openpgm_garbage_byte2_nak_ncf_spm)
+{
+	static const u8 garbage[] = { 0x61, 0x62, 0x80, 0xf7, 0x5f };
+	static const struct {
+		const u8 *bytes;
+		unsigned int len, opt;	/* offset of the option */
+		u8 type;
+	} c[] = {
+		{ v_nak4_clean, sizeof(v_nak4_clean), 40, PGM_OPT_NAK_LIST },
+		{ v_ncf4_opts, sizeof(v_ncf4_opts), 40, PGM_OPT_NAK_LIST },
+		{ v_spm4_prm, sizeof(v_spm4_prm), 40, PGM_OPT_PARITY_PRM },
+	};
+	struct pgm_pkt clean, got;
+	u8 buf[128], out[PGM_MAX_HDR_LEN];
+	unsigned int i, g, u;
+	const char *d;
+	int n;
+
+	for (i = 0; i < ARRAY_SIZE(c); i++) {
+		ASSERT_EQ(c[i].type, c[i].bytes[c[i].opt] & PGM_OPT_MASK);
+		ASSERT_EQ(0, c[i].bytes[c[i].opt + 2]);
+		ASSERT_EQ(0, parse_exact(c[i].bytes, c[i].len, c[i].len,
+					 &clean));
+		for (g = 0; g < ARRAY_SIZE(garbage); g++) {
+			for (u = 0; u < 2; u++) {
+				memcpy(buf, c[i].bytes, c[i].len);
+				buf[c[i].opt + 2] = garbage[g];
+				if (u)
+					buf[c[i].opt + 3] |= PGM_OPT_U;
+				ASSERT_EQ(0, parse_exact(buf, c[i].len,
+							 c[i].len, &got));
+				d = pkt_diff(&clean, &got);
+				ASSERT_TRUE(!d) TH_LOG("case %u %#x U %u: %s",
+						       i, garbage[g], u, d);
+			}
+		}
+		/* Encoded again: byte 2 is zero, the rest as received. */
+		n = pgm_encode(out, sizeof(out), &got);
+		ASSERT_EQ(c[i].len, n);
+		ASSERT_EQ(0, out[c[i].opt + 2]);
+		ASSERT_EQ(0, memcmp(c[i].bytes, out, n));
+	}
+	/* The SPM's P bit reaches the receiver raw: fec_rx.c decides. */
+	ASSERT_EQ(PGM_PARITY_PRM_PRO, got.opts.parity_prm);
+}
+
+/* The F bit (byte 2 of the encoded OPT_FRAGMENT of a parity packet): RFC
+ * 3208's diagram puts it at 0x04, which the module sends; OpenPGM's
+ * PGM_OP_ENCODED is 0x08. Byte 2 is ignored on receipt: the header's
+ * OPT_PARITY says the option is encoded.
+ */
+TEST(fragment_f_bit)
+{
+	u8 out[PGM_MAX_HDR_LEN];
+	struct pgm_pkt p, got, clean;
+	unsigned int off;
+	const char *d;
+	int n;
+
+	base(&p, PGM_TYPE_ODATA, PGM_OPT_PARITY, 0);
+	p.sqn = 0x100;
+	p.opts.present = PGM_OPTB(PGM_OPT_FRAGMENT);
+	p.opts.frag_first = 0x01020304;
+	p.opts.frag_off = 0x05060708;
+	p.opts.frag_len = 0x090a0b0c;
+	p.opts.frag_spec = PGM_OPT_U;
+	n = pgm_encode(out, sizeof(out), &p);
+	ASSERT_EQ(16 + 8 + 4 + 16, n);
+	off = 16 + 8 + 4;			/* after OPT_LENGTH */
+	ASSERT_EQ(PGM_OPT_FRAGMENT | PGM_OPT_END, out[off]);
+	ASSERT_EQ(16, out[off + 1]);
+	ASSERT_EQ(PGM_OPT_F, out[off + 2]);
+	ASSERT_EQ(0x04, out[off + 2]);
+	ASSERT_EQ(PGM_OPT_U, out[off + 3]);
+	ASSERT_EQ(0, parse_exact(out, n, n, &clean));
+	ASSERT_EQ(PGM_OPT_U, clean.opts.frag_spec);
+	ASSERT_EQ(0x090a0b0c, clean.opts.frag_len);
+	out[off + 2] = 0x08;			/* OpenPGM's PGM_OP_ENCODED */
+	ASSERT_EQ(0, parse_exact(out, n, n, &got));
+	d = pkt_diff(&clean, &got);
+	ASSERT_TRUE(!d) TH_LOG("%s", d);
+
+	/* Not a parity packet: no F bit. */
+	p.flags = 0;
+	p.opts.frag_spec = 0;
+	ASSERT_EQ(n, pgm_encode(out, sizeof(out), &p));
+	ASSERT_EQ(0, out[off + 2]);
+	ASSERT_EQ(0, out[off + 3]);
+}
+
 TEST(rst_bits)
 {
 	u8 o[] = { 0x8f, 0x04, 0x00, 0xff };
