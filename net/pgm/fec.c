@@ -54,9 +54,14 @@ int pgm_fec_params_init(struct pgm_fec_params *p, unsigned int n,
  * so its on-demand-only source advertises what RFC 3208 calls pro-active
  * only. O alone, or P and O, read as the RFC says. P alone reads as
  * pro-active until the evidence says otherwise: two whole groups went by
- * and no parity came as ODATA. Then it is re-read as OpenPGM's on-demand:
- * parity NAKs, and no waiting for pro-active parity. Any parity ODATA
- * makes it pro-active for good.
+ * and no parity came as ODATA. Then it is re-read as OpenPGM's on-demand,
+ * and the receiver stops waiting for pro-active parity; it asks for
+ * none either: OpenPGM 5.3's on-demand parity is unusable (measured by
+ * pgm_interop.sh: with PGM_TXW_SQNS its source aborts on the first parity
+ * NAK; otherwise its parity packets fail the checksum and after a parity
+ * NAK it answers selective NAKs with more of them), so repairs are
+ * selective NAKs, which every source answers. Any parity ODATA makes it
+ * pro-active for good.
  *
  * Return: true when P alone is re-read as on-demand.
  */
@@ -66,7 +71,7 @@ bool pgm_fec_prm_read(u8 prm, bool parity_odata, bool two_groups,
 	bool swap = (prm & PGM_PARITY_PRM_MASK) == PGM_PARITY_PRM_PRO &&
 		    !parity_odata && two_groups;
 
-	*ondemand = swap || (prm & PGM_PARITY_PRM_OND);
+	*ondemand = prm & PGM_PARITY_PRM_OND;
 	*proactive = !swap && (prm & PGM_PARITY_PRM_PRO);
 	return swap;
 }

@@ -82,6 +82,8 @@ struct pgm_fec_rx_dec {
  * @two_groups: the source's lead passed the end of the second whole group
  *	from @from
  * @swapped: P alone was re-read as OpenPGM's on-demand (counted once)
+ * @parity_failed: a group's parity NAKs went unanswered (or its parity
+ *	never arrived intact): no more parity NAKs in this session
  * @last_data: when the last data packet arrived, ns
  * @decoding: in pgm_fec_rx_decode(), whose packets come back through
  *	pgm_fec_rx_data()
@@ -101,6 +103,7 @@ struct pgm_fec_rx {
 	bool			parity_odata;
 	bool			two_groups;
 	bool			swapped;
+	bool			parity_failed;
 	bool			decoding;
 	bool			from_set;
 	u64			last_data;
@@ -175,6 +178,8 @@ static void pgm_fec_rx_mode(struct sock *sk, struct pgm_fec_rx *fec, u32 lead)
 		fec->swapped = true;
 		__PGM_INC_STATS(sock_net(sk), PGM_MIB_FECPRMSWAPPED);
 	}
+	if (fec->parity_failed)
+		fec->ondemand = false;
 }
 
 /**
@@ -539,12 +544,20 @@ int pgm_fec_rx_nak_count(struct sock *sk, u32 sqn, u32 lead, u64 now)
 	if (!fec->ondemand)
 		return pgm_fec_rx_nak_some(fec, g, sqn);
 	/* Parity that did not come after three parity NAKs will not: the
-	 * group's NAKs of one round go out together, at one time.
+	 * group's NAKs of one round go out together, at one time. Nor will
+	 * it for later groups: the session's repairs are selective from
+	 * then on (OpenPGM confirms parity NAKs but its parity packets
+	 * fail the checksum).
 	 */
 	if (now != g->last_nak) {
 		g->last_nak = now;
 		if (++g->nak_rounds > 3) {
 			g->selective = true;
+			if (!fec->parity_failed)
+				__PGM_INC_STATS(sock_net(sk),
+						PGM_MIB_FECPARITYGAVEUP);
+			fec->parity_failed = true;
+			fec->ondemand = false;
 			return 0;
 		}
 	}

@@ -453,5 +453,8 @@ bool pgm_fec_tx_spm_opts(struct sock *sk, u32 *tgs, u8 *prm, u32 *cur)
 	*tgs = fec->p.k;
 	*prm = (fec->p.proactive ? PGM_PARITY_PRM_PRO : 0) |
 	       (fec->p.ondemand ? PGM_PARITY_PRM_OND : 0);
+	/* OpenPGM's numbering swaps the two bits (PGM_FEC_OPENPGM_PRM). */
+	if (pgm_sk(sk)->params.fec_openpgm_prm && *prm != PGM_PARITY_PRM_MASK)
+		*prm ^= PGM_PARITY_PRM_MASK;
 	return true;
 }

@@ -56,6 +56,7 @@ static const struct snmp_mib pgm_snmp_list[] = {
 	SNMP_MIB_ITEM("PgmInUdp", PGM_MIB_INUDP),
 	SNMP_MIB_ITEM("PgmOutUdp", PGM_MIB_OUTUDP),
 	SNMP_MIB_ITEM("PgmFecPrmSwapped", PGM_MIB_FECPRMSWAPPED),
+	SNMP_MIB_ITEM("PgmFecParityGaveUp", PGM_MIB_FECPARITYGAVEUP),
 	SNMP_MIB_SENTINEL
 };
 

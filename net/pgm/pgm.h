@@ -96,6 +96,7 @@ struct pgm_session_key {
  * @fec: RM_USE_FEC (all zero: no FEC)
  * @udp_ucast: PGM_UDP_ENCAP unicast port, host order (0: raw IP)
  * @udp_mcast: PGM_UDP_ENCAP multicast port, host order (0: raw IP)
+ * @fec_openpgm_prm: PGM_FEC_OPENPGM_PRM: OPT_PARITY_PRM bits as OpenPGM's
  */
 struct pgm_params {
 	u32	rate_kbps;
@@ -119,6 +120,7 @@ struct pgm_params {
 	struct pgm_fec_params fec;
 	u16	udp_ucast;
 	u16	udp_mcast;
+	bool	fec_openpgm_prm;
 };
 
 /**
@@ -275,6 +277,8 @@ struct pgm_listener {
 	unsigned int		n_ifaddrs;
 };
 
+struct pgm_encap;
+
 /**
  * struct pgm_sock - a PGM socket
  * @inet: the IPv4 socket; must stay first (inet_sk() casts)
@@ -303,8 +307,6 @@ struct pgm_listener {
  * @sstats: RM_SENDER_STATISTICS counters kept by the socket
  * @rstats: RM_RECEIVER_STATISTICS counters kept by the socket
  */
-struct pgm_encap;
-
 struct pgm_sock {
 	struct inet_sock	inet;
 	u8			role;
@@ -488,6 +490,7 @@ enum pgm_mib_field {
 	PGM_MIB_INUDP,			/* PgmInUdp */
 	PGM_MIB_OUTUDP,			/* PgmOutUdp */
 	PGM_MIB_FECPRMSWAPPED,		/* PgmFecPrmSwapped */
+	PGM_MIB_FECPARITYGAVEUP,	/* PgmFecParityGaveUp */
 	__PGM_MIB_MAX
 };
 
@@ -516,6 +519,8 @@ struct pgm_sysctl {
  * @sessions: receiver sessions by group, port and TSI
  * @sources: sources by TSI
  * @lock: serialises session creation
+ * @encap_lock: serialises @encaps, process context
+ * @encaps: the UDP ports in use by PGM_UDP_ENCAP sockets (udp.c)
  */
 struct pgm_net {
 	DEFINE_SNMP_STAT(struct pgm_mib, mib);

@@ -142,6 +142,7 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 	case RM_SEND_WINDOW_ADV_RATE:
 	case RM_SET_MCAST_TTL:
 	case RM_HIGH_SPEED_INTRANET_OPT:
+	case PGM_FEC_OPENPGM_PRM:
 		if (optlen < sizeof(val))
 			return -EINVAL;
 		if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -180,6 +181,12 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 		}
 		ps->params.udp_ucast = encap.ucast_port;
 		ps->params.udp_mcast = encap.mcast_port;
+		break;
+	case PGM_FEC_OPENPGM_PRM:
+		if (pgm_running_source(sk))
+			err = -EISCONN;
+		else
+			ps->params.fec_openpgm_prm = !!val;
 		break;
 	case RM_USE_FEC:
 		/* Windows' rules (fec.c); zero everywhere turns FEC off. */
@@ -312,6 +319,9 @@ int pgm_getsockopt(struct sock *sk, int level, int optname,
 		break;
 	case RM_HIGH_SPEED_INTRANET_OPT:
 		u.val = ps->params.high_speed;
+		break;
+	case PGM_FEC_OPENPGM_PRM:
+		u.val = ps->params.fec_openpgm_prm;
 		break;
 	case PGM_UDP_ENCAP:
 		u.encap.ucast_port = ps->params.udp_ucast;

@@ -55,6 +55,17 @@ enum {
 #define PGM_OPTIONSBASE			1100
 #define PGM_UDP_ENCAP			(PGM_OPTIONSBASE + 1)
 
+/*
+ * PGM_FEC_OPENPGM_PRM (__u32 boolean, default 0): a source's SPMs
+ * advertise its FEC (OPT_PARITY_PRM) with OpenPGM's bit numbering,
+ * pro-active 0x01 and on-demand 0x02, the reverse of RFC 3208's. OpenPGM
+ * receivers read RFC-numbered on-demand parity as pro-active, then send
+ * no NAKs and fail; with this set they use on-demand parity. Receivers
+ * accept either numbering without it. Set before connect(); EISCONN
+ * after.
+ */
+#define PGM_FEC_OPENPGM_PRM		(PGM_OPTIONSBASE + 2)
+
 /* OpenPGM's default ports ("as per IBM WebSphere MQ"). */
 #define PGM_UDP_ENCAP_UCAST_PORT	3055
 #define PGM_UDP_ENCAP_MCAST_PORT	3056

@@ -602,14 +602,15 @@ static void read_all(struct __test_metadata *_metadata, int cs)
 /*
  * An OpenPGM source doing on-demand parity only advertises 0x02, the
  * RFC's P bit, and sends no parity ODATA. Two groups on (the lead past
- * 111), the receiver reads it as on-demand: the loss of 119 brings a
- * parity NAK for one packet of group 112 (sequence 112 | 0, 0-based), no
- * selective NAK; PgmFecPrmSwapped counts the session. A parity RDATA
- * (index 0, the module's code) rebuilds 119.
+ * 111), the receiver re-reads it as OpenPGM's on-demand
+ * (PgmFecPrmSwapped) and asks it for no parity: OpenPGM's parity is
+ * unusable (fec.c, pgm_fec_prm_read()). The loss of 119 brings a
+ * selective NAK, without waiting for pro-active parity; its RDATA
+ * completes the stream.
  */
 TEST_F(fec, openpgm_p_only_source_is_reread_as_ondemand)
 {
-	unsigned char b[64], par[4];
+	unsigned char b[64], t[4];
 	struct pkt *p = calloc(1, sizeof(*p));
 	int ls, cs;
 
@@ -624,18 +625,17 @@ TEST_F(fec, openpgm_p_only_source_is_reread_as_ondemand)
 	ASSERT_EQ(TYPE_NAK, wait_pkt(self->raw, T(TYPE_NAK), RAW_SPORT, p,
 				     10000, NULL))
 		TH_LOG("no NAK");
-	EXPECT_EQ(OPT_PARITY, p->b[5] & OPT_PARITY) TH_LOG("a selective NAK");
-	EXPECT_EQ(112, get32(p->b + 16));
+	EXPECT_EQ(0, p->b[5] & OPT_PARITY) TH_LOG("a parity NAK");
+	EXPECT_EQ(119, get32(p->b + 16));
 	EXPECT_EQ(1, counter("PgmFecPrmSwapped"));
-	EXPECT_EQ(0, counter("PgmOutNak"));
-	EXPECT_LE(1, counter("PgmOutParityNak"));
+	EXPECT_EQ(0, counter("PgmOutParityNak"));
 
-	group_parity(112, par);
+	msg(t, 119);
 	raw_send(_metadata, self->raw, &self->rcv_g, b,
-		 raw_data(b, TYPE_RDATA, OPT_PARITY, 112, 96, par));
+		 raw_data(b, TYPE_RDATA, 0, 119, 96, t));
 	read_all(_metadata, cs);
-	EXPECT_EQ(1, counter("PgmFecRecovered"));
 	EXPECT_EQ(1, counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, counter("PgmOutParityNak"));
 	close(cs);
 	close(ls);
 	free(p);
@@ -891,6 +891,84 @@ TEST_F(fec, ondemand_source_rfc_bits_and_zero_based_count)
 	EXPECT_EQ(1, counter("PgmInParityNak"));
 	close(s);
 	free(p);
+}
+
+/*
+ * PGM_FEC_OPENPGM_PRM: off by default, set before connect() only
+ * (EISCONN after); with it, an on-demand-only source advertises OpenPGM's
+ * OND bit 0x02 and one doing both still 0x03; the group size is the same.
+ */
+TEST_F(fec, openpgm_prm_option_swaps_the_bits)
+{
+	static const struct {
+		unsigned int h, prm;
+	} c[] = { { 0, 0x02 }, { 1, 0x03 } };
+	struct rm_send_window w = { 10000, 500, 0 };
+	struct pkt *q = calloc(1, sizeof(*q));
+	unsigned int i, k, v, spm;
+	struct sockaddr_in me;
+	unsigned char t[4];
+	socklen_t len;
+	long o;
+	int s;
+
+	ASSERT_NE(NULL, q);
+	for (i = 0; i < 2; i++) {
+		struct rm_fec_info f = { .fec_block_size = 12,
+					 .fec_proactive_packets = c[i].h,
+					 .fec_group_size = K,
+					 .fec_ondemand_parity_enabled = 1 };
+		struct timespec t0;
+
+		s = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
+		ASSERT_LE(0, s);
+		v = 7;
+		len = sizeof(v);
+		ASSERT_EQ(0, getsockopt(s, SOL_PGM, PGM_FEC_OPENPGM_PRM, &v,
+					&len));
+		EXPECT_EQ(0, v);
+		v = 1;
+		ASSERT_EQ(0, setsockopt(s, SOL_PGM, PGM_FEC_OPENPGM_PRM, &v,
+					sizeof(v)));
+		EXPECT_EQ(-1, setsockopt(s, SOL_PGM, PGM_FEC_OPENPGM_PRM, &v,
+					 2));
+		EXPECT_EQ(EINVAL, errno);
+		ASSERT_EQ(0, setsockopt(s, SOL_PGM, RM_RATE_WINDOW_SIZE, &w,
+					sizeof(w)));
+		ASSERT_EQ(0, setsockopt(s, SOL_PGM, RM_USE_FEC, &f,
+					sizeof(f)));
+		ASSERT_EQ(0, connect(s, (struct sockaddr *)&self->src_g,
+				     sizeof(self->src_g)));
+		EXPECT_EQ(-1, setsockopt(s, SOL_PGM, PGM_FEC_OPENPGM_PRM, &v,
+					 sizeof(v)));
+		EXPECT_EQ(EISCONN, errno);
+		v = 0;
+		len = sizeof(v);
+		ASSERT_EQ(0, getsockopt(s, SOL_PGM, PGM_FEC_OPENPGM_PRM, &v,
+					&len));
+		EXPECT_EQ(1, v);
+		for (k = 0; k < K; k++) {
+			msg(t, k);
+			EXPECT_EQ(4, send(s, t, 4, 0));
+		}
+		len = sizeof(me);
+		ASSERT_EQ(0, getsockname(s, (struct sockaddr *)&me, &len));
+		/* This socket's SPM: the last one's may still drain. */
+		spm = 0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		while (!spm && ms_since(&t0) < 10000)
+			spm = wait_pkt(self->raw, T(TYPE_SPM), PORT_SRC, q, 100,
+				       NULL) == TYPE_SPM &&
+			      !memcmp(q->b, &me.sin_port, 2);
+		ASSERT_EQ(1, spm) TH_LOG("no SPM");
+		o = opt_off(q, 20, OPT_PARITY_PRM);
+		ASSERT_LT(0, o);
+		EXPECT_EQ(0, q->b[o + 2]);
+		EXPECT_EQ(c[i].prm, q->b[o + 3]) TH_LOG("h %u", c[i].h);
+		EXPECT_EQ(K, opt32(q, 20, OPT_PARITY_PRM));
+		close(s);
+	}
+	free(q);
 }
 
 TEST_HARNESS_MAIN

@@ -75,6 +75,7 @@ TEST(udp_encap_layout)
 	ASSERT_EQ(1101, PGM_UDP_ENCAP);
 	ASSERT_EQ(3055, PGM_UDP_ENCAP_UCAST_PORT);
 	ASSERT_EQ(3056, PGM_UDP_ENCAP_MCAST_PORT);
+	ASSERT_EQ(1102, PGM_FEC_OPENPGM_PRM);
 	ASSERT_EQ(4, sizeof(struct pgm_udp_encap));
 	ASSERT_OFFSET(struct pgm_udp_encap, ucast_port, 0);
 	ASSERT_OFFSET(struct pgm_udp_encap, mcast_port, 2);

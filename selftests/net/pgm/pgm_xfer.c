@@ -59,169 +59,14 @@
 #include <linux/pgm.h>
 #include <linux/types.h>
 
+#include "pgm_gen.h"
+
 #define MAX_SESSIONS	64
 #define MAX_PAUSES	16
 #define MAX_IFS		8
 #define MAX_MSG		(16 << 20)
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
-
-/* ----- SHA-256 (FIPS 180-4) ----- */
-
-struct sha256 {
-	__u32 h[8];
-	__u64 len;
-	__u8 buf[64];
-	unsigned int n;
-};
-
-static const __u32 sha_k[64] = {
-	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-	0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-	0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-	0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-	0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-	0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-	0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-	0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-	0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-	0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-};
-
-static __u32 ror(__u32 x, int n)
-{
-	return (x >> n) | (x << (32 - n));
-}
-
-static void sha256_init(struct sha256 *s)
-{
-	static const __u32 iv[8] = {
-		0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-		0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-	};
-
-	memcpy(s->h, iv, sizeof(iv));
-	s->len = 0;
-	s->n = 0;
-}
-
-static void sha256_block(struct sha256 *s, const __u8 *p)
-{
-	__u32 w[64], a, b, c, d, e, f, g, h, t1, t2;
-	int i;
-
-	for (i = 0; i < 16; i++)
-		w[i] = (__u32)p[4 * i] << 24 | p[4 * i + 1] << 16 |
-		       p[4 * i + 2] << 8 | p[4 * i + 3];
-	for (i = 16; i < 64; i++)
-		w[i] = w[i - 16] + w[i - 7] +
-		       (ror(w[i - 15], 7) ^ ror(w[i - 15], 18) ^ (w[i - 15] >> 3)) +
-		       (ror(w[i - 2], 17) ^ ror(w[i - 2], 19) ^ (w[i - 2] >> 10));
-	a = s->h[0];
-	b = s->h[1];
-	c = s->h[2];
-	d = s->h[3];
-	e = s->h[4];
-	f = s->h[5];
-	g = s->h[6];
-	h = s->h[7];
-	for (i = 0; i < 64; i++) {
-		t1 = h + (ror(e, 6) ^ ror(e, 11) ^ ror(e, 25)) +
-		     ((e & f) ^ (~e & g)) + sha_k[i] + w[i];
-		t2 = (ror(a, 2) ^ ror(a, 13) ^ ror(a, 22)) +
-		     ((a & b) ^ (a & c) ^ (b & c));
-		h = g;
-		g = f;
-		f = e;
-		e = d + t1;
-		d = c;
-		c = b;
-		b = a;
-		a = t1 + t2;
-	}
-	s->h[0] += a;
-	s->h[1] += b;
-	s->h[2] += c;
-	s->h[3] += d;
-	s->h[4] += e;
-	s->h[5] += f;
-	s->h[6] += g;
-	s->h[7] += h;
-}
-
-static void sha256_update(struct sha256 *s, const void *data, size_t len)
-{
-	const __u8 *p = data;
-
-	s->len += len;
-	if (s->n) {
-		size_t k = 64 - s->n < len ? 64 - s->n : len;
-
-		memcpy(s->buf + s->n, p, k);
-		s->n += k;
-		p += k;
-		len -= k;
-		if (s->n < 64)
-			return;
-		sha256_block(s, s->buf);
-		s->n = 0;
-	}
-	for (; len >= 64; p += 64, len -= 64)
-		sha256_block(s, p);
-	memcpy(s->buf, p, len);
-	s->n = len;
-}
-
-/* Finish (the state is spent) and write 64 hex digits and a NUL. */
-static void sha256_hex(struct sha256 *s, char out[65])
-{
-	__u64 bits = s->len * 8;
-	__u8 pad[72] = { 0x80 };
-	unsigned int padlen = (s->n < 56 ? 56 : 120) - s->n;
-	int i;
-
-	for (i = 0; i < 8; i++)
-		pad[padlen + i] = bits >> (56 - 8 * i);
-	sha256_update(s, pad, padlen + 8);
-	for (i = 0; i < 8; i++)
-		snprintf(out + 8 * i, 9, "%08x", s->h[i]);
-}
-
-/* ----- deterministic messages ----- */
-
-static __u64 mix(__u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static size_t msg_size(__u64 seed, __u64 i, size_t min, size_t max)
-{
-	return min + mix(mix(seed) ^ i) % (max - min + 1);
-}
-
-static void msg_fill(__u8 *p, size_t len, __u64 seed, __u64 i)
-{
-	__u64 x = mix(seed ^ mix(i + 1)), k;
-
-	for (k = 0; k + 8 <= len; k += 8) {
-		x = mix(x);
-		memcpy(p + k, &x, 8);
-	}
-	if (k < len) {
-		x = mix(x);
-		memcpy(p + k, &x, len - k);
-	}
-}
-
-/* The content seed of the session from PGM source port @port. */
-static __u64 port_seed(__u64 seed, unsigned int port)
-{
-	return seed ^ mix(0x50474d00ULL + port);
-}
 
 /* ----- options ----- */
 
@@ -239,6 +84,8 @@ enum {
 	OPT_EXPECT_RESET,
 	OPT_EXPECT_MESSAGES,
 	OPT_FEC,
+	OPT_UDP,
+	OPT_OPENPGM_PRM,
 };
 
 static struct {
@@ -249,6 +96,9 @@ static struct {
 	__u32 rate, window_ms, window_bytes, latejoin, ttl, adv_rate;
 	struct rm_fec_info fec;	/* RM_USE_FEC, set when use_fec */
 	int use_fec;
+	struct pgm_udp_encap udp;	/* PGM_UDP_ENCAP, set when use_udp */
+	int use_udp;
+	int openpgm_prm;	/* PGM_FEC_OPENPGM_PRM */
 	long count;		/* messages; -1: unknown (recv), endless (send) */
 	double duration;	/* send for this long instead (s) */
 	size_t min, max;
@@ -520,6 +370,11 @@ static int do_send(void)
 	if (opt.use_fec &&
 	    setsockopt(s, SOL_PGM, RM_USE_FEC, &opt.fec, sizeof(opt.fec)))
 		die("RM_USE_FEC");
+	if (opt.use_udp &&
+	    setsockopt(s, SOL_PGM, PGM_UDP_ENCAP, &opt.udp, sizeof(opt.udp)))
+		die("PGM_UDP_ENCAP");
+	if (opt.openpgm_prm)
+		set_u32(s, PGM_FEC_OPENPGM_PRM, 1, "PGM_FEC_OPENPGM_PRM");
 	for (i = 0; i < opt.n_ifs; i++)
 		set_u32(s, RM_SET_SEND_IF, opt.ifaddr[i], "RM_SET_SEND_IF");
 	if (opt.linger >= 0) {
@@ -890,6 +745,9 @@ static int listener(void)
 	if (opt.rcvbuf &&
 	    setsockopt(ls, SOL_SOCKET, SO_RCVBUF, &opt.rcvbuf, sizeof(opt.rcvbuf)))
 		die("SO_RCVBUF");
+	if (opt.use_udp &&
+	    setsockopt(ls, SOL_PGM, PGM_UDP_ENCAP, &opt.udp, sizeof(opt.udp)))
+		die("PGM_UDP_ENCAP");
 	if (bind(ls, (struct sockaddr *)&opt.group, sizeof(opt.group)))
 		die("bind");
 	for (i = 0; i < opt.n_ifs; i++)
@@ -1109,11 +967,13 @@ static void print_usage(void)
 		"  -f, --file FILE           send: the file (- for stdin); recv: expect it\n"
 		"  -N, --nonblock            non-blocking sockets, with poll()\n"
 		"  -T, --timeout SECS        give up after (60)\n"
+		"      --udp UCAST,MCAST     PGM_UDP_ENCAP: PGM over UDP on these ports\n"
 		"send:\n"
 		"  -r, --rate KBPS  -w, --window-ms MS  -W, --window-bytes B   RM_RATE_WINDOW_SIZE\n"
 		"  -j, --latejoin PCT        RM_LATEJOIN\n"
 		"      --ttl N  --adv-rate PCT   RM_SET_MCAST_TTL, RM_SEND_WINDOW_ADV_RATE\n"
 		"      --fec N,K,PRO,OD      RM_USE_FEC: block, group, pro-active, on-demand\n"
+		"      --openpgm-prm         PGM_FEC_OPENPGM_PRM: OpenPGM's parity bits\n"
 		"  -d, --duration SECS       send for this long (no -n)\n"
 		"  -D, --gap USEC            pause between sends\n"
 		"  -S, --start-delay MS      wait after connect() before the first send\n"
@@ -1173,6 +1033,8 @@ static const struct option long_opts[] = {
 	{ "expect-reset", no_argument, NULL, OPT_EXPECT_RESET },
 	{ "expect-messages", required_argument, NULL, OPT_EXPECT_MESSAGES },
 	{ "fec", required_argument, NULL, OPT_FEC },
+	{ "udp", required_argument, NULL, OPT_UDP },
+	{ "openpgm-prm", no_argument, NULL, OPT_OPENPGM_PRM },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -1232,6 +1094,23 @@ static void parse_fec(const char *s)
 	opt.fec.fec_proactive_packets = v[2];
 	opt.fec.fec_ondemand_parity_enabled = v[3];
 	opt.use_fec = 1;
+}
+
+/* --udp UCAST,MCAST: the two UDP ports of PGM_UDP_ENCAP. */
+static void parse_udp(const char *s)
+{
+	unsigned long long u, m;
+	char *end;
+
+	u = strtoull(s, &end, 0);
+	if (*end != ',')
+		print_usage();
+	m = strtoull(end + 1, &end, 0);
+	if (*end || !u || !m || u > 0xffff || m > 0xffff)
+		print_usage();
+	opt.udp.ucast_port = u;
+	opt.udp.mcast_port = m;
+	opt.use_udp = 1;
 }
 
 static void parse(int argc, char **argv)
@@ -1335,6 +1214,12 @@ static void parse(int argc, char **argv)
 			break;
 		case OPT_FEC:
 			parse_fec(optarg);
+			break;
+		case OPT_UDP:
+			parse_udp(optarg);
+			break;
+		case OPT_OPENPGM_PRM:
+			opt.openpgm_prm = 1;
 			break;
 		case OPT_RCVBUF:
 			opt.rcvbuf = num(optarg);

@@ -74,10 +74,11 @@ TEST(group_arithmetic_wraps)
 
 /* OPT_PARITY_PRM's P and O bits (RFC: P 0x02, O 0x01; OpenPGM swaps
  * them): O and P|O read as the RFC says; P alone is pro-active until two
- * whole groups pass without parity ODATA, then OpenPGM's on-demand, and
- * pro-active again once parity ODATA shows.
+ * whole groups pass without parity ODATA, then OpenPGM's on-demand, of
+ * which nothing is asked (no parity NAKs, no waiting: its parity is
+ * unusable), and pro-active again once parity ODATA shows.
  */
-TEST(parity_prm_p_only_reread_as_ondemand)
+TEST(parity_prm_p_only_reread_as_openpgm_ondemand)
 {
 	static const struct {
 		u8 prm;
@@ -93,10 +94,10 @@ TEST(parity_prm_p_only_reread_as_ondemand)
 		{ 0x03, true,  true,  false, true,  true  },
 		{ 0x02, false, false, false, false, true  },	/* RFC, for now */
 		{ 0x02, true,  false, false, false, true  },
-		{ 0x02, false, true,  true,  true,  false },	/* OpenPGM's OND */
+		{ 0x02, false, true,  true,  false, false },	/* OpenPGM's OND */
 		{ 0x02, true,  true,  false, false, true  },	/* parity seen */
 		{ 0x00, false, true,  false, false, false },
-		{ 0xfe, false, true,  true,  true,  false },	/* mask 0x03 */
+		{ 0xfe, false, true,  true,  false, false },	/* mask 0x03 */
 	};
 	unsigned int i;
 
