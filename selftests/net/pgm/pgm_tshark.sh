@@ -25,7 +25,11 @@
 #  - SPM, ODATA, NAK, NCF and RDATA were each seen; parity packets (header
 #    option flag P) as ODATA (pro-active), as RDATA (on demand) and parity
 #    NAKs; SPMs carry OPT_PARITY_PRM with both the P and O bits and the
-#    group size 16; ODATA carries OPT_FRAGMENT.
+#    group size 16; ODATA carries OPT_FRAGMENT;
+#  - a third session over UDP (PGM_UDP_ENCAP, ports 3055/3056), lossy
+#    with FEC: verified end to end, and every datagram on those ports,
+#    dissected as PGM (-d udp.port==3056,pgm), is well formed with a good
+#    checksum; SPM, ODATA, RDATA, NAK, NCF and parity all seen.
 # The message count follows PGM_TEST_SCALE down to a floor that still
 # makes every packet type certain. tshark is not optional: make check
 # installs it (the guest runs the host's); without it the test fails.
@@ -138,6 +142,23 @@ spmr_sent=$(( $(pgm_lib_counter PgmOutSpmr "${pgm_lib_rcv[1]}") + \
 	      $(pgm_lib_counter PgmOutSpmr "${pgm_lib_rcv[2]}") ))
 pgm_lib_check_gt "SPMR session: the receiver sent SPMRs (PgmOutSpmr)" \
 	"$spmr_sent" 0
+
+# PGM over UDP (PGM_UDP_ENCAP, OpenPGM's ports): a third session, FEC
+# and fragments again, to receiver 1 (its link still loses 5%).
+ucount=$(pgm_lib_scale 400)
+[ "$ucount" -ge 200 ] || ucount=200
+pgm_lib_recv_start "${pgm_lib_rcv[1]}" "$tmp/r4" -p 7502 --udp 3055,3056 \
+	-x "$seed" -n "$ucount" -s "$sizes" -T 120
+pgm_lib_send "$pgm_lib_snd" "$tmp/s4" -p 7502 --udp 3055,3056 -r 20000 \
+	-w 2000 -x "$seed" -n "$ucount" -s "$sizes" --fec "$fec" --drain
+rc=$?
+pgm_lib_check_eq "UDP session: source sent $ucount messages, window drained" \
+	"$ucount/0" "$(pgm_lib_kv msgs < "$tmp/s4")/$rc"
+[ "$rc" = 0 ] || pgm_lib_kill_pids
+pgm_lib_check_pids "UDP session: the receiver reports success"
+pgm_lib_diag "$tmp/s4" "$tmp/r4"
+pgm_lib_check_recv "UDP session: receiver" "$tmp/s4" \
+	"$(pgm_lib_line "$tmp/r4" '^recv ')" "$ucount"
 
 # Everything is on the wire by now: stop the capture.
 pgm_lib_sleep 1
@@ -293,4 +314,50 @@ pgm_lib_check_gt "SPMs with OPT_PARITY_PRM" "$(c prm)" 0
 pgm_lib_check_eq "OPT_PARITY_PRM: pro-active and on demand, group size 16" \
 	"0x03/0x00000010" "$(c prm_vals)"
 pgm_lib_check_gt "ODATA with OPT_FRAGMENT" "$(c frag)" 0
+
+# PGM over UDP: tshark dissects UDP ports 3055 and 3056 as PGM only when
+# told (-d). Every datagram on them must be a well-formed PGM packet with
+# a good checksum, of each type the session needs.
+tshark -n -r "$cap" -d udp.port==3056,pgm -d udp.port==3055,pgm \
+	-Y 'udp.port == 3055 || udp.port == 3056' -T fields -E separator=/t \
+	-E aggregator=, -e pgm.hdr.type -e pgm.hdr.opts.parity \
+	-e pgm.hdr.cksum.status -e pgm.bad_checksum -e _ws.expert.severity \
+	-e _ws.malformed > "$tmp/ufields" 2> "$tmp/tshark.err"
+rc=$?
+pgm_lib_check_eq "tshark read the capture as PGM over UDP (-d udp.port==3056,pgm)" \
+	0 "$rc"
+[ "$rc" = 0 ] || pgm_lib_diag "$tmp/tshark.err"
+awk -F '\t' '
+	{ udp++ }
+	$1 == "" { undissected++; next }
+	{
+		t[$1]++
+		if ($2 == 1)
+			par++
+		n = split($3, st, ",")
+		if (st[n] != 1 || $4 != "")
+			bad++
+		if ($6 != "")
+			malformed++
+		n = split($5, sev, ",")
+		for (i = 1; i <= n; i++)
+			if (sev[i] + 0 >= 6291456)
+				expert++
+	}
+	END {
+		printf("udp=%d undissected=%d bad=%d malformed=%d expert=%d",
+		       udp, undissected, bad, malformed, expert)
+		printf(" spm=%d odata=%d rdata=%d nak=%d ncf=%d par=%d\n",
+		       t["0x00"], t["0x04"], t["0x05"], t["0x08"], t["0x0a"],
+		       par)
+	}' "$tmp/ufields" > "$tmp/counts"
+echo "# UDP: $(< "$tmp/counts")"
+pgm_lib_check_gt "UDP: datagrams on ports 3055/3056 captured" \
+	"$(c udp)" "$ucount"
+pgm_lib_check_eq "UDP: every one dissects as PGM, none bad, malformed or flagged" \
+	"0 undissected, 0 bad, 0 malformed, 0 expert" \
+	"$(c undissected) undissected, $(c bad) bad, $(c malformed) malformed, $(c expert) expert"
+for t in spm odata rdata nak ncf par; do
+	pgm_lib_check_gt "UDP: $t seen" "$(c "$t")" 0
+done
 pgm_lib_end
