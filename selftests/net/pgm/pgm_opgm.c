@@ -265,6 +265,11 @@ static int do_send(void)
 
 		msg_fill(buf, n, opt.seed, i);
 		for (;;) {
+			if (now_s() - t0 > opt.timeout) {
+				printf("send stuck=%ld secs=%.3f\n", i, now_s() - t0);
+				printf("result ok=0\n");
+				return 1;
+			}
 			status = pgm_send(sock, buf, n, NULL);
 			if (status == PGM_IO_STATUS_NORMAL)
 				break;
@@ -418,7 +423,7 @@ static void print_usage(void)
 		"  -r, --rate BYTES          send: PGM_TXW_MAX_RTE (2000000)\n"
 		"  -f, --fec N,K             on-demand parity, block N, group K\n"
 		"  -l, --linger SECS         send: answer NAKs this long (5)\n"
-		"  -T, --timeout SECS        recv: give up after (60)\n");
+		"  -T, --timeout SECS        give up after (60)\n");
 	exit(2);
 }
 
