@@ -13,7 +13,7 @@
  * newer group takes its slot. Groups that began before FEC was known, or
  * whose slot was taken, are repaired by selective NAKs as without FEC.
  *
- * Context: the session's owner (see timer.c), like the rest of receiver.c.
+ * Context: the session's owner (see timer.c), like the rest of session.c.
  */
 
 #include <linux/skbuff.h>

@@ -4,9 +4,12 @@
  *
  * Validates the common header and the checksum, then demultiplexes by
  * direction: upstream packets (NAK, NNAK, SPMR, POLR) to the source that
- * owns the TSI, downstream packets (SPM, ODATA, RDATA, NCF, POLL) to the
- * receiver sessions of that TSI (receiver.c). Every packet dropped is
- * counted in /proc/net/pgm/snmp.
+ * owns the TSI (source.c), downstream packets (SPM, ODATA, RDATA, NCF,
+ * POLL) to every receiver session of that TSI (session.c), and ODATA and
+ * SPMs also to the listeners without one (listener.c), each its own
+ * clone. A packet for a socket its user holds waits in the socket's
+ * backlog; pgm_backlog_rcv() hands it to the socket's role. Every packet
+ * dropped is counted in /proc/net/pgm/snmp.
  */
 
 #include <linux/skbuff.h>
@@ -15,6 +18,32 @@
 
 #include "pgm.h"
 #include "wire.h"
+
+/**
+ * pgm_backlog_rcv() - process a packet queued while the user held the socket
+ * @sk: the socket
+ * @skb: the packet, data at the PGM header
+ *
+ * Return: 0, the packet is consumed.
+ */
+int pgm_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	switch (pgm_sk(sk)->role) {
+	case PGM_ROLE_SOURCE:
+		pgm_source_rcv(sk, skb);
+		break;
+	case PGM_ROLE_SESSION:
+		pgm_session_rcv(sk, skb);
+		break;
+	case PGM_ROLE_LISTENER:
+		pgm_listener_rcv(sk, skb);
+		break;
+	default:
+		kfree_skb(skb);
+		break;
+	}
+	return 0;
+}
 
 /**
  * pgm_queue_rcv() - hand a packet to a socket, or to its backlog
@@ -39,6 +68,86 @@ void pgm_queue_rcv(struct sock *sk, struct sk_buff *skb)
 	bh_unlock_sock(sk);
 	local_bh_enable();
 	sock_put(sk);
+}
+
+/* Each target but the last gets a clone (UDP's multicast pattern):
+ * queue a clone for the previous target, remember @sk as the next.
+ */
+static void pgm_deliver_one(struct net *net, struct sk_buff *skb,
+			    struct sock **prev, struct sock *sk)
+{
+	if (*prev) {
+		struct sk_buff *c = skb_clone(skb, GFP_ATOMIC);
+
+		if (c) {
+			pgm_queue_rcv(*prev, c);
+		} else {
+			__PGM_INC_STATS(net, PGM_MIB_RCVBUFERRORS);
+			sock_put(*prev);
+		}
+	}
+	*prev = sk;
+}
+
+/* pgm_deliver_downstream() - a packet from a source to its sessions
+ * @net: the namespace
+ * @skb: the packet (SPM, ODATA, RDATA, NCF, POLL); consumed
+ * @key: group, port and TSI from the packet
+ * @type: the packet type
+ * @encap: the UDP port it came to, 0 for IP protocol 113
+ *
+ * Each session of the source gets a copy; an ODATA also goes to every
+ * listener of the group and port that has no session for it yet.
+ *
+ * Context: softirq, RCU read side.
+ */
+static void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
+				   const struct pgm_session_key *key, u8 type,
+				   u16 encap)
+{
+	struct pgm_group_key gkey = { .group = key->group, .port = key->dport };
+	struct pgm_net *pn = pgm_net(net);
+	struct rhlist_head *list, *pos;
+	struct sock *prev = NULL;
+	u64 cookies[16];
+	unsigned int n = 0, i;
+	struct pgm_sock *ps;
+
+	list = pgm_lookup_sessions(pn, key);
+	rhl_for_each_entry_rcu(ps, pos, list, node) {
+		struct sock *sk = pgm_to_sk(ps);
+
+		if (!pgm_encap_match(ps, encap))
+			continue;
+		if (n < ARRAY_SIZE(cookies))
+			cookies[n++] = ps->cookie;
+		if (refcount_inc_not_zero(&sk->sk_refcnt))
+			pgm_deliver_one(net, skb, &prev, sk);
+	}
+	/* An ODATA (which makes sessions) and an SPM (which a session made
+	 * later will use) also go to every listener without a session.
+	 */
+	if (type == PGM_TYPE_ODATA || type == PGM_TYPE_SPM) {
+		list = pgm_lookup_listeners(pn, &gkey);
+		rhl_for_each_entry_rcu(ps, pos, list, node) {
+			struct sock *sk = pgm_to_sk(ps);
+
+			if (!pgm_encap_match(ps, encap))
+				continue;
+			for (i = 0; i < n; i++)
+				if (cookies[i] == ps->cookie)
+					break;
+			if (i == n && n < ARRAY_SIZE(cookies) &&
+			    refcount_inc_not_zero(&sk->sk_refcnt))
+				pgm_deliver_one(net, skb, &prev, sk);
+		}
+	}
+	if (!prev) {
+		__PGM_INC_STATS(net, PGM_MIB_INNOSOCKET);
+		kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
+		return;
+	}
+	pgm_queue_rcv(prev, skb);
 }
 
 /* One PGM packet, from IP protocol 113 (@encap 0) or UDP port @encap. */

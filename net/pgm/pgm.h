@@ -598,24 +598,27 @@ bool pgm_source_writable(const struct sock *sk);
 void pgm_source_stats(struct sock *sk, struct rm_sender_stats *st);
 void pgm_source_params_changed(struct sock *sk);
 
-/* receiver.c */
+/* listener.c */
 int pgm_listen(struct socket *sock, int backlog);
 struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern);
-int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
-		int *addr_len);
-void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
-			    const struct pgm_session_key *key, u8 type,
-			    u16 encap);
-void pgm_session_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb);
-void pgm_session_timeout(struct sock *sk);
-void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
-			  bool has_frag, u32 first, u32 off, u32 len);
-void pgm_session_destroy(struct sock *sk);
 void pgm_listener_destroy(struct sock *sk);
 int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 		    unsigned int n);
 int pgm_receive_if(struct sock *sk, __be32 addr, bool add);
+
+/* session.c */
+int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
+		     unsigned int n_ifaddrs, const struct pgm_spm_seen *spm);
+void pgm_session_start(struct sock *sk);
+void pgm_session_discard(struct sock *sk);
+int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+		int *addr_len);
+void pgm_session_rcv(struct sock *sk, struct sk_buff *skb);
+void pgm_session_timeout(struct sock *sk);
+void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
+			  bool has_frag, u32 first, u32 off, u32 len);
+void pgm_session_destroy(struct sock *sk);
 void pgm_receiver_stats(struct sock *sk, struct rm_receiver_stats *st);
 
 /* demux.c */

@@ -2,7 +2,7 @@
 /*
  * PGM sockets: struct proto, the proto_ops of SOCK_RDM and SOCK_STREAM,
  * and the calls that give a socket its role: bind(), connect() (a
- * source), listen() (a listener; accept() in receiver.c), close().
+ * source), listen() (a listener; accept() in listener.c), close().
  */
 
 #include <linux/igmp.h>
@@ -105,32 +105,6 @@ static void pgm_close(struct sock *sk, long timeout)
 
 static int pgm_hash_noop(struct sock *sk)
 {
-	return 0;
-}
-
-/**
- * pgm_backlog_rcv() - process a packet queued while the user held the socket
- * @sk: the socket
- * @skb: the packet, data at the PGM header
- *
- * Return: 0, the packet is consumed.
- */
-int pgm_backlog_rcv(struct sock *sk, struct sk_buff *skb)
-{
-	switch (pgm_sk(sk)->role) {
-	case PGM_ROLE_SOURCE:
-		pgm_source_rcv(sk, skb);
-		break;
-	case PGM_ROLE_SESSION:
-		pgm_session_rcv(sk, skb);
-		break;
-	case PGM_ROLE_LISTENER:
-		pgm_listener_rcv(sk, skb);
-		break;
-	default:
-		kfree_skb(skb);
-		break;
-	}
 	return 0;
 }
 

@@ -1,22 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * PGM receivers (RFC 3208 section 6): listeners, the sessions they make
- * for each source (one accepted socket per TSI, Windows style), the
- * receive window driving NAKs, in-order delivery and recvmsg().
- *
- * A listener is bound to a group and port and joined to the group. The
- * first ODATA of an unknown source makes a session: a socket cloned from
- * the listener, queued for accept(). Packets of known sources go straight
- * to their sessions (input.c). A session's receive window holds what
- * arrived out of order, NAKs the gaps (rxw.c) and hands contiguous data
- * to the receive queue; charged to the session's receive buffer.
+ * PGM receiver sessions (RFC 3208 section 6): one socket per source,
+ * made by a listener (listener.c) and accepted Windows style. A session's
+ * receive window (rxw.c) holds what arrived out of order and drives the
+ * NAKs for the gaps; contiguous data goes to the receive queue, charged
+ * to the session's receive buffer, message by message; recvmsg() reads
+ * it. SPMs keep the window's edges and the source's address; NCFs
+ * suppress or confirm NAKs; FEC (fec_rx.c) rebuilds lost data from parity.
  */
 
 #include <linux/igmp.h>
-#include <linux/inetdevice.h>
-#include <linux/rtnetlink.h>
 #include <net/ip.h>
-#include <net/route.h>
 #include <net/sock.h>
 #include <asm/unaligned.h>
 
@@ -36,246 +30,6 @@ static struct pgm_session *pgm_sess(const struct sock *sk)
 {
 	return pgm_sk(sk)->sess;
 }
-
-/* ----- listeners ----- */
-
-static int pgm_mc_change(struct sock *sk, __be32 group, __be32 ifaddr,
-			 bool join)
-{
-	struct ip_mreqn mreq = {
-		.imr_multiaddr.s_addr	= group,
-		.imr_address.s_addr	= ifaddr,
-	};
-
-	return join ? ip_mc_join_group(sk, &mreq) :
-		      ip_mc_leave_group(sk, &mreq);
-}
-
-/**
- * pgm_join_groups() - join a receiver's group on its interfaces
- * @sk: the socket
- * @group: the group
- * @ifaddrs: addresses of the interfaces (RM_ADD_RECEIVE_IF)
- * @n: number of @ifaddrs; none: the default interface
- *
- * Context: RTNL and the socket lock held.
- * Return: 0 or a negative errno.
- */
-int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
-		    unsigned int n)
-{
-	unsigned int i;
-	int err;
-
-	if (!n)
-		return pgm_mc_change(sk, group, 0, true);
-	for (i = 0; i < n; i++) {
-		err = pgm_mc_change(sk, group, ifaddrs[i], true);
-		if (err && err != -EADDRINUSE)
-			return err;
-	}
-	return 0;
-}
-
-/**
- * pgm_receive_if() - RM_ADD_RECEIVE_IF / RM_DEL_RECEIVE_IF
- * @sk: a receiver's socket, bound to a group
- * @addr: a local IPv4 address naming the interface
- * @add: add (join there) or delete (leave there)
- *
- * The first interface added replaces the default interface; later ones
- * add to it.
- *
- * Context: RTNL and the socket lock held.
- * Return: 0 or a negative errno.
- */
-int pgm_receive_if(struct sock *sk, __be32 addr, bool add)
-{
-	struct pgm_sock *ps = pgm_sk(sk);
-	struct pgm_listener *lsn = ps->lsn;
-	unsigned int i;
-	int err;
-
-	if (!ps->group || !lsn || ps->role == PGM_ROLE_SESSION)
-		return -EINVAL;
-	if (inet_addr_type_table(sock_net(sk), addr, RT_TABLE_LOCAL) !=
-	    RTN_LOCAL)
-		return -EADDRNOTAVAIL;
-
-	for (i = 0; i < lsn->n_ifaddrs; i++)
-		if (lsn->ifaddrs[i] == addr)
-			break;
-	if (!add) {
-		if (i == lsn->n_ifaddrs)
-			return -EADDRNOTAVAIL;
-		pgm_mc_change(sk, ps->group, addr, false);
-		lsn->ifaddrs[i] = lsn->ifaddrs[--lsn->n_ifaddrs];
-		return 0;
-	}
-	if (i < lsn->n_ifaddrs)
-		return 0;
-	if (lsn->n_ifaddrs == ARRAY_SIZE(lsn->ifaddrs))
-		return -ENOBUFS;
-	/* The first one replaces the default interface, which may be the
-	 * same one: leave before joining.
-	 */
-	if (!lsn->n_ifaddrs)
-		pgm_mc_change(sk, ps->group, 0, false);
-	err = pgm_mc_change(sk, ps->group, addr, true);
-	if (err && err != -EADDRINUSE) {
-		if (!lsn->n_ifaddrs)
-			pgm_mc_change(sk, ps->group, 0, true);
-		return err;
-	}
-	lsn->ifaddrs[lsn->n_ifaddrs++] = addr;
-	return 0;
-}
-
-/**
- * pgm_listen() - listen() for sessions on the group the socket is bound to
- * @sock: the socket
- * @backlog: sessions that may wait for accept()
- *
- * Return: 0 or a negative errno.
- */
-int pgm_listen(struct socket *sock, int backlog)
-{
-	struct sock *sk = sock->sk;
-	struct pgm_sock *ps = pgm_sk(sk);
-	int err = 0;
-
-	lock_sock(sk);
-	backlog = clamp(backlog, 1,
-			(int)READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
-	if (ps->role == PGM_ROLE_LISTENER) {
-		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
-	} else if (ps->role != PGM_ROLE_NONE || !ps->group) {
-		err = -EINVAL;
-	} else {
-		WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
-		ps->cookie = get_random_u64() | 1;
-		memset(&ps->tsi, 0, sizeof(ps->tsi));
-		ps->key_pad = 0;
-		ps->role = PGM_ROLE_LISTENER;
-		inet_sk_set_state(sk, TCP_LISTEN);
-		err = pgm_encap_start(sk);
-		if (!err) {
-			err = pgm_hash_listener(sk);
-			if (err)
-				pgm_encap_stop(sk);
-		}
-		if (err) {
-			ps->role = PGM_ROLE_NONE;
-			inet_sk_set_state(sk, TCP_CLOSE);
-		}
-	}
-	release_sock(sk);
-	return err;
-}
-
-/* A session leaving its listener's accept queue: return the queue's reference. */
-static struct sock *pgm_dequeue(struct sock *listener)
-{
-	struct pgm_listener *lsn = pgm_sk(listener)->lsn;
-	struct pgm_session *sess;
-
-	sess = list_first_entry_or_null(&lsn->accept_queue, struct pgm_session,
-					accept_node);
-	if (!sess)
-		return NULL;
-	list_del_init(&sess->accept_node);
-	sk_acceptq_removed(listener);
-	return sess->sk;
-}
-
-/**
- * pgm_accept() - take a session from a listener's queue
- * @sk: the listener
- * @flags: O_NONBLOCK for a non-blocking accept
- * @err: the error, if NULL is returned
- * @kern: a kernel socket
- *
- * The session joins its listener's groups itself, so that it keeps
- * receiving if the listener is closed first.
- *
- * Return: the session's socket, or NULL with @err set.
- */
-struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern)
-{
-	DEFINE_WAIT_FUNC(wait, woken_wake_function);
-	struct pgm_sock *ps = pgm_sk(sk);
-	struct sock *newsk = NULL;
-	long timeo;
-
-	lock_sock(sk);
-	*err = -EINVAL;
-	if (ps->role != PGM_ROLE_LISTENER)
-		goto out;
-	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
-	add_wait_queue(sk_sleep(sk), &wait);
-	while (list_empty(&ps->lsn->accept_queue)) {
-		if (!timeo) {
-			*err = -EAGAIN;
-			break;
-		}
-		if (signal_pending(current)) {
-			*err = sock_intr_errno(timeo);
-			break;
-		}
-		sk_wait_event(sk, &timeo,
-			      !list_empty(&ps->lsn->accept_queue) ||
-			      ps->role != PGM_ROLE_LISTENER, &wait);
-		if (ps->role != PGM_ROLE_LISTENER)
-			break;
-	}
-	remove_wait_queue(sk_sleep(sk), &wait);
-	if (ps->role == PGM_ROLE_LISTENER)
-		newsk = pgm_dequeue(sk);
-out:
-	release_sock(sk);
-	if (newsk) {
-		*err = 0;
-		struct pgm_session *sess = pgm_sk(newsk)->sess;
-
-		rtnl_lock();
-		lock_sock(newsk);
-		pgm_join_groups(newsk, sess->group, sess->ifaddrs,
-				sess->n_ifaddrs);
-		release_sock(newsk);
-		rtnl_unlock();
-		/* The accept queue's reference; the user holds the socket's own. */
-		sock_put(newsk);
-	}
-	return newsk;
-}
-
-/**
- * pgm_listener_destroy() - release a listener and the sessions nobody accepted
- * @sk: the socket (also any socket that never became a source or session)
- *
- * Context: process.
- */
-void pgm_listener_destroy(struct sock *sk)
-{
-	struct pgm_sock *ps = pgm_sk(sk);
-	struct sock *child;
-
-	if (!ps->lsn)
-		return;
-	for (;;) {
-		lock_sock(sk);
-		child = pgm_dequeue(sk);
-		release_sock(sk);
-		if (!child)
-			break;
-		sk_common_release(child);
-		sock_put(child);
-	}
-	kfree(ps->lsn);
-	ps->lsn = NULL;
-}
-
-/* ----- reading ----- */
 
 /* recvmsg()'s source address: the sender's unicast address and PGM port. */
 static void pgm_msg_name(struct sock *sk, struct msghdr *msg, int *addr_len)
@@ -432,8 +186,6 @@ out:
 	release_sock(sk);
 	return err;
 }
-
-/* ----- sessions ----- */
 
 static u64 pgm_earliest(u64 a, u64 b)
 {
@@ -995,133 +747,40 @@ static void pgm_session_grow(struct work_struct *work)
 	sock_put(sk);
 }
 
-/* Remember an SPM of a source without a session (Windows: SPMs do not make
- * sessions, but the transport takes them in).
- */
-static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
-{
-	struct pgm_listener *lsn = pgm_sk(lsk)->lsn;
-	const struct pgm_hdr *ph;
-	struct pgm_rx rx;
-	struct pgm_tsi tsi;
-	unsigned int i;
 
-	if (pgm_parse_skb(skb, &rx) || rx.type != PGM_TYPE_SPM || rx.rst ||
-	    rx.fin)
-		return;
-	__PGM_INC_STATS(sock_net(lsk), PGM_MIB_INSPM);
-	ph = (const struct pgm_hdr *)skb->data;	/* the parse may move it */
-	memcpy(tsi.gsi, ph->gsi, sizeof(tsi.gsi));
-	tsi.sport = ph->sport;
-	for (i = 0; i < ARRAY_SIZE(lsn->spms); i++)
-		if (lsn->spms[i].when && !memcmp(&lsn->spms[i].tsi, &tsi,
-						 sizeof(tsi)))
-			break;
-	if (i < ARRAY_SIZE(lsn->spms)) {
-		if (!pgm_seq_after(rx.sqn, lsn->spms[i].spm_sqn))
-			return;		/* out of sequence */
-		/* Keep the earliest lead: we were there since then. */
-		rx.lead = lsn->spms[i].lead;
-	} else {
-		i = lsn->spm_next++ % ARRAY_SIZE(lsn->spms);
-		lsn->spms[i].tsi = tsi;
-	}
-	lsn->spms[i].lead = rx.lead;
-	lsn->spms[i].path = rx.nla;
-	lsn->spms[i].spm_sqn = rx.sqn;
-	lsn->spms[i].when = pgm_now();
-	lsn->spms[i].parity_tgs = rx.has_parity_prm ? rx.parity_tgs : 0;
-	lsn->spms[i].parity_prm = rx.parity_prm;
-}
-
-/* A new session of a source whose SPM the listener heard: it starts right
- * after the lead that SPM gave, and may NAK at once.
+/**
+ * pgm_session_init() - give a socket cloned from a listener its session
+ * @sk: the new socket, locked, its TSI and source address (inet_daddr) set
+ * @group: the listener's group, joined again by the session once accepted
+ * @ifaddrs: the listener's receive interfaces
+ * @n_ifaddrs: entries in @ifaddrs
+ * @spm: the SPM the listener heard of the source before its data, or NULL
+ *
+ * Context: softirq, the listener's owner; atomic allocations.
+ * Return: 0 or -ENOMEM (nothing to undo then).
  */
-static void pgm_listener_spm_claim(struct pgm_sock *lps, struct sock *sk,
-				   struct pgm_session *sess)
+int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
+		     unsigned int n_ifaddrs, const struct pgm_spm_seen *spm)
 {
-	struct pgm_listener *lsn = lps->lsn;
-	u64 fresh = (u64)lps->params.peer_expiry * PGM_MS;
 	struct pgm_sock *ps = pgm_sk(sk);
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(lsn->spms); i++) {
-		struct pgm_spm_seen *e = &lsn->spms[i];
-
-		if (!e->when || memcmp(&e->tsi, &ps->tsi, sizeof(e->tsi)))
-			continue;
-		if (sess->started - e->when < fresh) {
-			sess->has_start = true;
-			sess->start = e->lead + 1;
-			sess->spm_seen = true;
-			sess->spm_sqn = e->spm_sqn;
-			sess->source_nla = e->path;
-			sess->spmr_due = 0;
-			pgm_rxw_enable_naks(&sess->rxw, sess->started);
-			if (e->parity_tgs)
-				pgm_fec_rx_spm(sk, e->parity_tgs,
-					       e->parity_prm);
-		}
-		e->when = 0;
-		return;
-	}
-}
-
-/* A new session for the source of @skb (its first ODATA), cloned from
- * the listener, hashed and queued for accept() (holding the accept
- * queue's reference and the user's), given @skb. False if it could not
- * be made: @skb is the caller's still.
- */
-static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
-			       const struct pgm_session_key *key)
-{
-	struct pgm_sock *lps = pgm_sk(lsk), *ps;
-	struct net *net = sock_net(lsk);
 	struct pgm_rxw_params rp;
 	struct pgm_session *sess;
-	struct inet_sock *inet;
-	struct sock *sk;
 	u32 cap;
 
-	if (sk_acceptq_is_full(lsk)) {
-		__PGM_INC_STATS(net, PGM_MIB_ACCEPTQFULL);
-		return false;
-	}
+	INIT_WORK(&ps->grow_work, pgm_session_grow);
 	sess = kzalloc(sizeof(*sess), GFP_ATOMIC);
 	if (!sess)
-		goto fail;
+		return -ENOMEM;
 	sess->slots = pgm_rxw_alloc(&cap);
-	if (!sess->slots)
-		goto fail_sess;
-	sk = sk_clone_lock(lsk, GFP_ATOMIC);
-	if (!sk)
-		goto fail_slots;
-	__acquire(&sk->sk_lock.slock);	/* sk_clone_lock() returns it locked */
-
-	ps = pgm_sk(sk);
-	inet = inet_sk(sk);
-	inet->mc_list = NULL;
-	RCU_INIT_POINTER(inet->inet_opt, NULL);
-	inet->inet_daddr = ip_hdr(skb)->saddr;
-	inet->inet_dport = key->tsi.sport;
-	sk->sk_ack_backlog = 0;
-	ps->role = PGM_ROLE_SESSION;
-	ps->hashed = false;
-	memset(&ps->node, 0, sizeof(ps->node));
-	ps->tsi = key->tsi;
-	ps->cookie = lps->cookie;
-	ps->sess = sess;
-	memset(&ps->sstats, 0, sizeof(ps->sstats));
-	memset(&ps->rstats, 0, sizeof(ps->rstats));
-	pgm_timers_init(sk);
-	INIT_WORK(&ps->release_work, lps->release_work.func);
-	inet_sk_set_state(sk, TCP_ESTABLISHED);
-
+	if (!sess->slots) {
+		kfree(sess);
+		return -ENOMEM;
+	}
 	sess->sk = sk;
-	sess->group = lps->group;
-	memcpy(sess->ifaddrs, lps->lsn->ifaddrs, sizeof(sess->ifaddrs));
-	sess->n_ifaddrs = lps->lsn->n_ifaddrs;
-	sess->source_nla = ip_hdr(skb)->saddr;
+	sess->group = group;
+	memcpy(sess->ifaddrs, ifaddrs, sizeof(sess->ifaddrs));
+	sess->n_ifaddrs = n_ifaddrs;
+	sess->source_nla = inet_sk(sk)->inet_daddr;
 	sess->started = pgm_now();
 	sess->last_heard = sess->started;
 	INIT_LIST_HEAD(&sess->accept_node);
@@ -1131,194 +790,70 @@ static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
 	rp.nak_ncf_retries = min_t(u32, ps->params.nak_ncf_retries, 255);
 	rp.nak_data_retries = min_t(u32, ps->params.nak_data_retries, 255);
 	pgm_rxw_init(&sess->rxw, sess->slots, cap, &rp, get_random_u64());
-	/* Data before any SPM: ask for one after a random back-off. */
-	sess->spmr_due = sess->started + 1 +
-		get_random_u32_below(max_t(u32, ps->params.spmr_bo_ivl, 1)) *
-		PGM_MS;
-	pgm_listener_spm_claim(lps, sk, sess);
+	ps->sess = sess;
 
-	if (pgm_hash_session(sk)) {
-		ps->sess = NULL;
-		__release(&sk->sk_lock.slock);
-		sk_free_unlock_clone(sk);
-		goto fail_slots;
+	if (spm) {
+		/* The receiver was there since that SPM: the session starts
+		 * right after the lead it gave, and may NAK at once.
+		 */
+		sess->has_start = true;
+		sess->start = spm->lead + 1;
+		sess->spm_seen = true;
+		sess->spm_sqn = spm->spm_sqn;
+		sess->source_nla = spm->path;
+		pgm_rxw_enable_naks(&sess->rxw, sess->started);
+		if (spm->parity_tgs)
+			pgm_fec_rx_spm(sk, spm->parity_tgs, spm->parity_prm);
+	} else {
+		/* Data before any SPM: ask for one after a random back-off. */
+		sess->spmr_due = sess->started + 1 +
+			get_random_u32_below(max_t(u32, ps->params.spmr_bo_ivl,
+						   1)) * PGM_MS;
 	}
-	sock_prot_inuse_add(net, sk->sk_prot, 1);
-	pgm_encap_hold(sk);
-	INIT_WORK(&ps->grow_work, pgm_session_grow);
-	if (pgm_rxw_target(sk) > cap) {
+	return 0;
+}
+
+/**
+ * pgm_session_start() - a new session was hashed: grow its window
+ * @sk: the session, locked
+ *
+ * The window starts small (atomic allocation) and moves to storage sized
+ * by the receive buffer from process context.
+ */
+void pgm_session_start(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+
+	if (pgm_rxw_target(sk) > pgm_rxw_capacity(&ps->sess->rxw)) {
 		sock_hold(sk);
 		queue_work(pgm_wq, &ps->grow_work);
 	}
-	list_add_tail(&sess->accept_node, &lps->lsn->accept_queue);
-	sk_acceptq_added(lsk);
-	__PGM_INC_STATS(net, PGM_MIB_SESSIONS);
+}
 
-	pgm_session_rcv(sk, skb);
-	bh_unlock_sock(sk);
-	lsk->sk_data_ready(lsk);
-	return true;
+static void pgm_session_free(struct sock *sk)
+{
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_session *sess = ps->sess;
+	void *data;
 
-fail_slots:
-	kfree(sess->slots);
-fail_sess:
+	while ((data = pgm_rxw_drain(&sess->rxw)))
+		kfree_skb(data);
+	ps->sess = NULL;
+	pgm_fec_rx_free(sess);
+	kvfree(sess->slots);
 	kfree(sess);
-fail:
-	__PGM_INC_STATS(net, PGM_MIB_SESSIONFAIL);
-	return false;
-}
-
-/* The session of listener @lsk for @key, referenced, or NULL. */
-static struct sock *pgm_find_session(struct pgm_net *pn, struct sock *lsk,
-				     const struct pgm_session_key *key)
-{
-	struct rhlist_head *list, *pos;
-	struct pgm_sock *ps;
-
-	list = pgm_lookup_sessions(pn, key);
-	rhl_for_each_entry_rcu(ps, pos, list, node) {
-		struct sock *sk = pgm_to_sk(ps);
-
-		if (ps->cookie == pgm_sk(lsk)->cookie &&
-		    refcount_inc_not_zero(&sk->sk_refcnt))
-			return sk;
-	}
-	return NULL;
 }
 
 /**
- * pgm_listener_rcv() - the first ODATA of a source the listener has no session for
- * @sk: the listener
- * @skb: the packet, data at the PGM header; consumed
+ * pgm_session_discard() - free the state of a session never started
+ * @sk: the new socket, locked, not hashed (pgm_session_start() not called)
  *
- * Makes the session (unless another CPU just did) and gives it the packet.
- *
- * Context: socket owner (softirq, or release_sock() with BH enabled).
+ * Context: softirq, the listener's owner.
  */
-void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
+void pgm_session_discard(struct sock *sk)
 {
-	struct pgm_net *pn = pgm_net(sock_net(sk));
-	const struct pgm_hdr *ph = (const struct pgm_hdr *)skb->data;
-	struct pgm_session_key key = {
-		.group	= ip_hdr(skb)->daddr,
-		.dport	= ph->dport,
-	};
-	struct sock *child;
-
-	if (sk->sk_state != TCP_LISTEN) {
-		kfree_skb(skb);
-		return;
-	}
-	if ((ph->type & PGM_TYPE_MASK) == PGM_TYPE_SPM) {
-		pgm_listener_spm(sk, skb);
-		kfree_skb(skb);
-		return;
-	}
-	/* Parity is not data: it makes no session. */
-	if (ph->options & PGM_OPT_PARITY) {
-		kfree_skb(skb);
-		return;
-	}
-	memcpy(key.tsi.gsi, ph->gsi, sizeof(key.tsi.gsi));
-	key.tsi.sport = ph->sport;
-
-	local_bh_disable();
-	rcu_read_lock();
-	spin_lock(&pn->lock);
-	child = pgm_find_session(pn, sk, &key);
-	if (!child) {
-		if (!pgm_session_create(sk, skb, &key))
-			kfree_skb(skb);
-		spin_unlock(&pn->lock);
-		rcu_read_unlock();
-		local_bh_enable();
-		return;
-	}
-	spin_unlock(&pn->lock);
-	rcu_read_unlock();
-	local_bh_enable();
-	pgm_queue_rcv(child, skb);
-}
-
-/* Each target but the last gets a clone (UDP's multicast pattern):
- * queue a clone for the previous target, remember @sk as the next.
- */
-static void pgm_deliver_one(struct net *net, struct sk_buff *skb,
-			    struct sock **prev, struct sock *sk)
-{
-	if (*prev) {
-		struct sk_buff *c = skb_clone(skb, GFP_ATOMIC);
-
-		if (c) {
-			pgm_queue_rcv(*prev, c);
-		} else {
-			__PGM_INC_STATS(net, PGM_MIB_RCVBUFERRORS);
-			sock_put(*prev);
-		}
-	}
-	*prev = sk;
-}
-
-/**
- * pgm_deliver_downstream() - a packet from a source to its sessions
- * @net: the namespace
- * @skb: the packet (SPM, ODATA, RDATA, NCF, POLL); consumed
- * @key: group, port and TSI from the packet
- * @type: the packet type
- * @encap: the UDP port it came to, 0 for IP protocol 113
- *
- * Each session of the source gets a copy; an ODATA also goes to every
- * listener of the group and port that has no session for it yet.
- *
- * Context: softirq, RCU read side.
- */
-void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
-			    const struct pgm_session_key *key, u8 type,
-			    u16 encap)
-{
-	struct pgm_group_key gkey = { .group = key->group, .port = key->dport };
-	struct pgm_net *pn = pgm_net(net);
-	struct rhlist_head *list, *pos;
-	struct sock *prev = NULL;
-	u64 cookies[16];
-	unsigned int n = 0, i;
-	struct pgm_sock *ps;
-
-	list = pgm_lookup_sessions(pn, key);
-	rhl_for_each_entry_rcu(ps, pos, list, node) {
-		struct sock *sk = pgm_to_sk(ps);
-
-		if (!pgm_encap_match(ps, encap))
-			continue;
-		if (n < ARRAY_SIZE(cookies))
-			cookies[n++] = ps->cookie;
-		if (refcount_inc_not_zero(&sk->sk_refcnt))
-			pgm_deliver_one(net, skb, &prev, sk);
-	}
-	/* An ODATA (which makes sessions) and an SPM (which a session made
-	 * later will use) also go to every listener without a session.
-	 */
-	if (type == PGM_TYPE_ODATA || type == PGM_TYPE_SPM) {
-		list = pgm_lookup_listeners(pn, &gkey);
-		rhl_for_each_entry_rcu(ps, pos, list, node) {
-			struct sock *sk = pgm_to_sk(ps);
-
-			if (!pgm_encap_match(ps, encap))
-				continue;
-			for (i = 0; i < n; i++)
-				if (cookies[i] == ps->cookie)
-					break;
-			if (i == n && n < ARRAY_SIZE(cookies) &&
-			    refcount_inc_not_zero(&sk->sk_refcnt))
-				pgm_deliver_one(net, skb, &prev, sk);
-		}
-	}
-	if (!prev) {
-		__PGM_INC_STATS(net, PGM_MIB_INNOSOCKET);
-		kfree_skb_reason(skb, SKB_DROP_REASON_NO_SOCKET);
-		return;
-	}
-	pgm_queue_rcv(prev, skb);
+	if (pgm_sess(sk))
+		pgm_session_free(sk);
 }
 
 /**
@@ -1331,19 +866,12 @@ void pgm_deliver_downstream(struct net *net, struct sk_buff *skb,
 void pgm_session_destroy(struct sock *sk)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
-	struct pgm_session *sess = ps->sess;
-	void *data;
 
-	if (!sess)
+	if (!ps->sess)
 		return;
 	if (cancel_work_sync(&ps->grow_work))
 		sock_put(sk);	/* the reference the work would have dropped */
-	while ((data = pgm_rxw_drain(&sess->rxw)))
-		kfree_skb(data);
-	ps->sess = NULL;
-	pgm_fec_rx_free(sess);
-	kvfree(sess->slots);
-	kfree(sess);
+	pgm_session_free(sk);
 }
 
 /**
