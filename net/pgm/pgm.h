@@ -612,6 +612,8 @@ int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 		     unsigned int n_ifaddrs, const struct pgm_spm_seen *spm);
 void pgm_session_start(struct sock *sk);
 void pgm_session_discard(struct sock *sk);
+unsigned int pgm_rx_limit(const struct sock *sk, bool ahead);
+bool pgm_rx_charge(struct sock *sk, struct sk_buff *skb, unsigned int limit);
 int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		int *addr_len);
 void pgm_session_rcv(struct sock *sk, struct sk_buff *skb);

@@ -318,6 +318,46 @@ static void pgm_session_window_sample(struct pgm_session *sess)
 	sess->window_samples++;
 }
 
+/**
+ * pgm_rx_limit() - how far a session's receive memory may grow
+ * @sk: the session
+ * @ahead: for new data beyond the window's lead (else: a repair, or
+ *	anything that lets held data go)
+ *
+ * Return: the limit for sk_rmem_alloc, bytes.
+ */
+unsigned int pgm_rx_limit(const struct sock *sk, bool ahead)
+{
+	unsigned int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
+
+	return ahead ? rcvbuf : rcvbuf + rcvbuf / 2;
+}
+
+/**
+ * pgm_rx_charge() - charge a packet a session keeps to its receive memory
+ * @sk: the session
+ * @skb: the packet; orphaned, then owned by @sk on success
+ * @limit: the most sk_rmem_alloc may reach with it (pgm_rx_limit())
+ *
+ * Every byte a session holds (in-order and out-of-order data, parity,
+ * FEC's copies) is charged here. A refusal is counted (PgmRcvbufErrors,
+ * the socket's drops); the caller frees the packet.
+ *
+ * Context: socket owner.
+ * Return: true if charged.
+ */
+bool pgm_rx_charge(struct sock *sk, struct sk_buff *skb, unsigned int limit)
+{
+	if ((u64)atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit) {
+		__PGM_INC_STATS(sock_net(sk), PGM_MIB_RCVBUFERRORS);
+		atomic_inc(&sk->sk_drops);
+		return false;
+	}
+	skb_orphan(skb);
+	skb_set_owner_r(skb, sk);
+	return true;
+}
+
 static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 			     const struct pgm_rx *rx, u64 now)
 {
@@ -325,7 +365,6 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	struct pgm_session *sess = ps->sess;
 	struct pgm_rxw *w = &sess->rxw;
 	struct net *net = sock_net(sk);
-	unsigned int rmem, rcvbuf;
 	struct pgm_skb_cb *cb;
 	int r;
 
@@ -371,13 +410,8 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	 * the limit; repairs, which let held data go, get half as much
 	 * again, and the packet the reader waits for is always taken.
 	 */
-	rmem = atomic_read(&sk->sk_rmem_alloc) + skb->truesize;
-	rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-	if (rx->sqn != w->commit &&
-	    rmem > (pgm_seq_after(rx->sqn, w->lead) ? rcvbuf :
-		    rcvbuf + rcvbuf / 2)) {
-		__PGM_INC_STATS(net, PGM_MIB_RCVBUFERRORS);
-		atomic_inc(&sk->sk_drops);
+	if (!pgm_rx_charge(sk, skb, rx->sqn == w->commit ? UINT_MAX :
+			   pgm_rx_limit(sk, pgm_seq_after(rx->sqn, w->lead)))) {
 		kfree_skb(skb);
 		return;
 	}
@@ -397,8 +431,6 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	} else {
 		cb->flags |= PGM_CB_EOR;
 	}
-	skb_orphan(skb);
-	skb_set_owner_r(skb, sk);
 
 	r = pgm_rxw_add(w, rx->sqn, skb, now, rx->type == PGM_TYPE_RDATA);
 	switch (r) {
