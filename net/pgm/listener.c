@@ -258,6 +258,7 @@ void pgm_listener_destroy(struct sock *sk)
 	kfree(ps->lsn);
 	ps->lsn = NULL;
 }
+
 /* Remember an SPM of a source without a session (Windows: SPMs do not make
  * sessions, but the transport takes them in).
  */
@@ -273,6 +274,8 @@ static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 	    rx.fin)
 		return;
 	__PGM_INC_STATS(sock_net(lsk), PGM_MIB_INSPM);
+	if (rx.nla != ip_hdr(skb)->saddr)
+		__PGM_INC_STATS(sock_net(lsk), PGM_MIB_INSPMNLA);
 	ph = (const struct pgm_hdr *)skb->data;	/* the parse may move it */
 	memcpy(tsi.gsi, ph->gsi, sizeof(tsi.gsi));
 	tsi.sport = ph->sport;
@@ -290,7 +293,7 @@ static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 		lsn->spms[i].tsi = tsi;
 	}
 	lsn->spms[i].lead = rx.lead;
-	lsn->spms[i].path = rx.nla;
+	lsn->spms[i].saddr = ip_hdr(skb)->saddr;
 	lsn->spms[i].spm_sqn = rx.sqn;
 	lsn->spms[i].when = pgm_now();
 	lsn->spms[i].parity_tgs = rx.has_parity_prm ? rx.parity_tgs : 0;
@@ -298,11 +301,12 @@ static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 }
 
 /* The entry of @spms for a new session's source, taken (each SPM heard
- * serves one session), if it is recent enough to start the session from.
+ * serves one session), if it is recent enough to start the session from
+ * and came from the address the session's first data came from.
  */
 static const struct pgm_spm_seen *pgm_listener_spm_claim(struct pgm_sock *lps,
 							 const struct pgm_tsi *tsi,
-							 u64 now)
+							 __be32 saddr, u64 now)
 {
 	struct pgm_listener *lsn = lps->lsn;
 	u64 fresh = (u64)lps->params.peer_expiry * PGM_MS, when;
@@ -315,7 +319,7 @@ static const struct pgm_spm_seen *pgm_listener_spm_claim(struct pgm_sock *lps,
 			continue;
 		when = e->when;
 		e->when = 0;
-		return now - when < fresh ? e : NULL;
+		return now - when < fresh && e->saddr == saddr ? e : NULL;
 	}
 	return NULL;
 }
@@ -364,7 +368,9 @@ static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
 
 	if (pgm_session_init(sk, lps->group, lps->lsn->ifaddrs,
 			     lps->lsn->n_ifaddrs,
-			     pgm_listener_spm_claim(lps, &key->tsi, pgm_now())) ||
+			     pgm_listener_spm_claim(lps, &key->tsi,
+						    ip_hdr(skb)->saddr,
+						    pgm_now())) ||
 	    pgm_hash_session(sk)) {
 		pgm_session_discard(sk);
 		__release(&sk->sk_lock.slock);
@@ -388,7 +394,6 @@ fail:
 	__PGM_INC_STATS(net, PGM_MIB_SESSIONFAIL);
 	return false;
 }
-
 
 /* The session of listener @lsk for @key, referenced, or NULL. */
 static struct sock *pgm_find_session(struct pgm_net *pn, struct sock *lsk,

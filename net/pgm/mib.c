@@ -57,6 +57,8 @@ static const struct snmp_mib pgm_snmp_list[] = {
 	SNMP_MIB_ITEM("PgmOutUdp", PGM_MIB_OUTUDP),
 	SNMP_MIB_ITEM("PgmFecPrmSwapped", PGM_MIB_FECPRMSWAPPED),
 	SNMP_MIB_ITEM("PgmFecParityGaveUp", PGM_MIB_FECPARITYGAVEUP),
+	SNMP_MIB_ITEM("PgmInWrongSource", PGM_MIB_INWRONGSOURCE),
+	SNMP_MIB_ITEM("PgmInSpmNlaIgnored", PGM_MIB_INSPMNLA),
 	SNMP_MIB_SENTINEL
 };
 

@@ -21,6 +21,9 @@
 #include "rxw.h"
 #include "txw.h"
 
+/* SPMRs a session sends at most while it has heard no SPM. */
+#define PGM_SPMR_MAX	6
+
 /* Roles: what connect(), listen() or a listener made of the socket. */
 enum pgm_role {
 	PGM_ROLE_NONE = 0,	/* fresh, or bound only */
@@ -182,7 +185,6 @@ struct pgm_source {
 /**
  * struct pgm_session - a receiver's state for one sender
  * @rxw: receive window (TSDU skbs)
- * @source_nla: where NAKs and SPMRs go: the SPM path NLA or the IP source
  * @spm_sqn: newest SPM sequence seen
  * @spm_seen: an SPM arrived: NAKs allowed
  * @fin: the source ended the session
@@ -195,6 +197,7 @@ struct pgm_source {
  *	SPM heard before the first data
  * @has_start: @start is set
  * @spmr_due: when to send an SPMR, ns (0: none)
+ * @spmrs: SPMRs sent (at most PGM_SPMR_MAX, each interval twice the last)
  * @timer_at: when rx_timer is armed for, ns (0: not armed)
  * @last_heard: last packet from the source, ns
  * @started: time the session was made, ns
@@ -212,7 +215,6 @@ struct pgm_source {
  */
 struct pgm_session {
 	struct pgm_rxw		rxw;
-	__be32			source_nla;
 	u32			spm_sqn;
 	bool			spm_seen;
 	bool			fin;
@@ -224,6 +226,7 @@ struct pgm_session {
 	u32			start;
 	bool			has_start;
 	u64			spmr_due;
+	u8			spmrs;
 	u64			timer_at;
 	u64			last_heard;
 	u64			started;
@@ -244,7 +247,7 @@ struct pgm_session {
  * struct pgm_spm_seen - an SPM of a source a listener has no session for
  * @tsi: the source
  * @lead: its leading edge then
- * @path: its path NLA
+ * @saddr: the address it came from: a session it starts must be that one's
  * @spm_sqn: its SPM sequence number
  * @when: when it arrived, ns (0: unused entry)
  * @parity_tgs: its OPT_PARITY_PRM group size (0: none)
@@ -253,7 +256,7 @@ struct pgm_session {
 struct pgm_spm_seen {
 	struct pgm_tsi	tsi;
 	u32		lead;
-	__be32		path;
+	__be32		saddr;
 	u32		spm_sqn;
 	u64		when;
 	u32		parity_tgs;
@@ -491,6 +494,8 @@ enum pgm_mib_field {
 	PGM_MIB_OUTUDP,			/* PgmOutUdp */
 	PGM_MIB_FECPRMSWAPPED,		/* PgmFecPrmSwapped */
 	PGM_MIB_FECPARITYGAVEUP,	/* PgmFecParityGaveUp */
+	PGM_MIB_INWRONGSOURCE,		/* PgmInWrongSource */
+	PGM_MIB_INSPMNLA,		/* PgmInSpmNlaIgnored */
 	__PGM_MIB_MAX
 };
 

@@ -521,7 +521,6 @@ static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
 	if (sess->spm_seen && !pgm_seq_after(rx->sqn, sess->spm_sqn))
 		return;
 	sess->spm_sqn = rx->sqn;
-	sess->source_nla = rx->nla;
 	if (!sess->spm_seen) {
 		sess->spm_seen = true;
 		sess->spmr_due = 0;
@@ -566,11 +565,20 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 	struct net *net = sock_net(sk);
 	struct pgm_rx rxbuf, *rx = &rxbuf;
 	unsigned int i;
+	__be32 saddr;
 	u64 now;
 
 	if (sk->sk_state == TCP_CLOSE || ps->role != PGM_ROLE_SESSION ||
 	    sess->reset)
 		goto drop;
+	/* A session is its source's: another address may name its TSI,
+	 * but not speak for it.
+	 */
+	saddr = ip_hdr(skb)->saddr;
+	if (saddr != inet_sk(sk)->inet_daddr) {
+		__PGM_INC_STATS(net, PGM_MIB_INWRONGSOURCE);
+		goto drop;
+	}
 	if (pgm_parse_skb(skb, rx)) {
 		__PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
 		goto drop;
@@ -582,6 +590,11 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 
 	switch (rx->type) {
 	case PGM_TYPE_SPM:
+		/* Its path NLA could send our NAKs anywhere: they go to the
+		 * source's address, and an NLA that is not it is ignored.
+		 */
+		if (rx->nla != saddr)
+			__PGM_INC_STATS(net, PGM_MIB_INSPMNLA);
 		pgm_session_spm(sk, rx, now);
 		break;
 	case PGM_TYPE_ODATA:
@@ -615,7 +628,6 @@ static void pgm_session_send_naks(struct sock *sk, const u32 *naks,
 				  unsigned int n, bool parity)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
-	struct pgm_session *sess = ps->sess;
 	struct net *net = sock_net(sk);
 	struct sk_buff *skb;
 
@@ -626,7 +638,8 @@ static void pgm_session_send_naks(struct sock *sk, const u32 *naks,
 			    ps->group, parity);
 	if (!skb)
 		return;
-	if (!pgm_xmit(sk, skb, 0, sess->source_nla, 0,
+	/* To the source's own address, never to one a packet named. */
+	if (!pgm_xmit(sk, skb, 0, inet_sk(sk)->inet_daddr, 0,
 		      READ_ONCE(net->ipv4.sysctl_ip_default_ttl), false))
 		PGM_INC_STATS(net, parity ? PGM_MIB_OUTPARITYNAK :
 				   PGM_MIB_OUTNAK);
@@ -713,8 +726,16 @@ void pgm_session_timeout(struct sock *sk)
 
 	pgm_fec_rx_trail(sk, sess->rxw.trail);
 	if (!sess->spm_seen && sess->spmr_due && now >= sess->spmr_due) {
+		/* A few, further and further apart: the source's ambient SPMs
+		 * come anyway, and a forged first packet must not make us
+		 * send to the address it claimed for long.
+		 */
 		pgm_session_send_spmr(sk);
-		sess->spmr_due = now + (u64)ps->params.spmr_bo_ivl * PGM_MS;
+		sess->spmr_due = 0;
+		if (++sess->spmrs < PGM_SPMR_MAX)
+			sess->spmr_due = now + ((u64)max_t(u32,
+				ps->params.spmr_bo_ivl, 1) << sess->spmrs) *
+				PGM_MS;
 	}
 	if (now - sess->last_heard >= (u64)ps->params.peer_expiry * PGM_MS) {
 		/* The source went silent. If it had ended the session and all
@@ -779,7 +800,6 @@ static void pgm_session_grow(struct work_struct *work)
 	sock_put(sk);
 }
 
-
 /**
  * pgm_session_init() - give a socket cloned from a listener its session
  * @sk: the new socket, locked, its TSI and source address (inet_daddr) set
@@ -812,7 +832,6 @@ int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 	sess->group = group;
 	memcpy(sess->ifaddrs, ifaddrs, sizeof(sess->ifaddrs));
 	sess->n_ifaddrs = n_ifaddrs;
-	sess->source_nla = inet_sk(sk)->inet_daddr;
 	sess->started = pgm_now();
 	sess->last_heard = sess->started;
 	INIT_LIST_HEAD(&sess->accept_node);
@@ -832,7 +851,6 @@ int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 		sess->start = spm->lead + 1;
 		sess->spm_seen = true;
 		sess->spm_sqn = spm->spm_sqn;
-		sess->source_nla = spm->path;
 		pgm_rxw_enable_naks(&sess->rxw, sess->started);
 		if (spm->parity_tgs)
 			pgm_fec_rx_spm(sk, spm->parity_tgs, spm->parity_prm);

@@ -192,6 +192,81 @@ static inline int pgm_inject(int raw, const void *pkt, size_t len,
 	return n == (ssize_t)len ? 0 : -1;
 }
 
+/* A raw socket that writes its own IP header (IP_HDRINCL): packets from
+ * any source address, or -1.
+ */
+static inline int pgm_raw_hdrincl_socket(void)
+{
+	int one = 1, fd = socket(AF_INET, SOCK_RAW, IPPROTO_RAW);
+
+	if (fd >= 0 &&
+	    setsockopt(fd, IPPROTO_IP, IP_HDRINCL, &one, sizeof(one))) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* Send a PGM packet from @src (any address) to @dst over a raw
+ * IP_HDRINCL socket; the kernel fills in the IP checksum and id.
+ */
+static inline int pgm_inject_from(int raw, const void *pkt, size_t len,
+				  const char *src,
+				  const struct sockaddr_in *dst)
+{
+	unsigned char b[20 + 2048];
+	struct in_addr s;
+
+	if (len > sizeof(b) - 20 || inet_pton(AF_INET, src, &s) != 1)
+		return -1;
+	memset(b, 0, 20);
+	b[0] = 0x45;
+	pgm_put16(b + 2, 20 + len);
+	b[8] = 1;				/* TTL: one hop */
+	b[9] = 113;
+	memcpy(b + 12, &s, 4);
+	memcpy(b + 16, &dst->sin_addr, 4);
+	memcpy(b + 20, pkt, len);
+	return sendto(raw, b, 20 + len, 0, (const struct sockaddr *)dst,
+		      sizeof(*dst)) == (ssize_t)(20 + len) ? 0 : -1;
+}
+
+/* The next PGM packet of type @type (PGM_T_*) a raw IP/113 socket sees
+ * within @ms: its PGM bytes in @buf (up to @cap), its IP source and
+ * destination; the PGM length, or -1.
+ */
+static inline int pgm_capture(int raw, unsigned char type, unsigned char *buf,
+			      size_t cap, struct in_addr *saddr,
+			      struct in_addr *daddr, int ms)
+{
+	long long end = pgm_now_ns() / 1000000 + ms;
+	struct pollfd p = { .fd = raw, .events = POLLIN };
+	unsigned char b[65536];
+
+	for (;;) {
+		long long now = pgm_now_ns() / 1000000;
+		ssize_t n;
+		size_t ihl;
+
+		if (now >= end || poll(&p, 1, (int)(end - now)) != 1)
+			return -1;
+		n = recv(raw, b, sizeof(b), MSG_DONTWAIT);
+		if (n < 20)
+			continue;
+		ihl = (b[0] & 0x0f) * 4;
+		if ((size_t)n < ihl + PGM_HDR_LEN || b[9] != 113 ||
+		    (b[ihl + 4] & 0x0f) != type)
+			continue;
+		if (saddr)
+			memcpy(saddr, b + 12, 4);
+		if (daddr)
+			memcpy(daddr, b + 16, 4);
+		n -= ihl;
+		memcpy(buf, b + ihl, (size_t)n < cap ? (size_t)n : cap);
+		return (int)n;
+	}
+}
+
 /* Wait up to @ms for @fd to become readable: 1 if it did, 0 if not. */
 static inline int pgm_readable(int fd, int ms)
 {
