@@ -79,6 +79,7 @@ static int __init pgm_init(void)
 	int err;
 
 	BUILD_BUG_ON(sizeof(struct pgm_skb_cb) > sizeof_field(struct sk_buff, cb));
+	pgm_mem_init();
 
 	/* Final release of closed sources that drained their windows. */
 	pgm_wq = alloc_workqueue("pgm", WQ_UNBOUND, 0);
@@ -89,9 +90,13 @@ static int __init pgm_init(void)
 	if (err)
 		goto out_wq;
 
-	err = proto_register(&pgm_prot, 1);
+	err = pgm_sysctl_init();
 	if (err)
 		goto out_pernet;
+
+	err = proto_register(&pgm_prot, 1);
+	if (err)
+		goto out_sysctl;
 
 	if (inet_add_protocol(&pgm_protocol, IPPROTO_PGM)) {
 		pr_err("IP protocol %d is already registered\n", IPPROTO_PGM);
@@ -108,6 +113,8 @@ static int __init pgm_init(void)
 
 out_proto:
 	proto_unregister(&pgm_prot);
+out_sysctl:
+	pgm_sysctl_exit();
 out_pernet:
 	unregister_pernet_subsys(&pgm_net_ops);
 out_wq:
@@ -121,6 +128,7 @@ static void __exit pgm_exit(void)
 	inet_unregister_protosw(&pgm_rdm_protosw);
 	inet_del_protocol(&pgm_protocol, IPPROTO_PGM);
 	proto_unregister(&pgm_prot);
+	pgm_sysctl_exit();
 	unregister_pernet_subsys(&pgm_net_ops);
 	destroy_workqueue(pgm_wq);
 	rcu_barrier();

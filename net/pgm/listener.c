@@ -14,6 +14,7 @@
 
 #include <linux/igmp.h>
 #include <linux/inetdevice.h>
+#include <linux/memcontrol.h>
 #include <linux/rtnetlink.h>
 #include <net/ip.h>
 #include <net/route.h>
@@ -157,8 +158,10 @@ int pgm_listen(struct socket *sock, int backlog)
 	return err;
 }
 
-/* A session leaving its listener's accept queue: return the queue's reference. */
-static struct sock *pgm_dequeue(struct sock *listener)
+/* A session leaving its listener's accept queue, with the queue's
+ * reference; onto @to if given.
+ */
+static struct sock *pgm_dequeue(struct sock *listener, struct list_head *to)
 {
 	struct pgm_listener *lsn = pgm_sk(listener)->lsn;
 	struct pgm_session *sess;
@@ -167,7 +170,10 @@ static struct sock *pgm_dequeue(struct sock *listener)
 					accept_node);
 	if (!sess)
 		return NULL;
-	list_del_init(&sess->accept_node);
+	if (to)
+		list_move_tail(&sess->accept_node, to);
+	else
+		list_del_init(&sess->accept_node);
 	sk_acceptq_removed(listener);
 	return sess->sk;
 }
@@ -214,7 +220,7 @@ struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern)
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	if (ps->role == PGM_ROLE_LISTENER)
-		newsk = pgm_dequeue(sk);
+		newsk = pgm_dequeue(sk, NULL);
 out:
 	release_sock(sk);
 	if (newsk) {
@@ -234,29 +240,43 @@ out:
 }
 
 /**
- * pgm_listener_destroy() - release a listener and the sessions nobody accepted
- * @sk: the socket (also any socket that never became a source or session)
+ * pgm_listener_destroy() - free a listener's state, take its children
+ * @sk: the socket (also any socket that never became a source or session),
+ *	TCP_CLOSE: no session is made any more
+ * @children: gets the sessions nobody accepted, for pgm_listener_release()
  *
- * Context: process.
+ * Context: socket owner, process context.
  */
-void pgm_listener_destroy(struct sock *sk)
+void pgm_listener_destroy(struct sock *sk, struct list_head *children)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
-	struct sock *child;
 
+	sock_owned_by_me(sk);
 	if (!ps->lsn)
 		return;
-	for (;;) {
-		lock_sock(sk);
-		child = pgm_dequeue(sk);
-		release_sock(sk);
-		if (!child)
-			break;
-		sk_common_release(child);
-		sock_put(child);
-	}
+	while (pgm_dequeue(sk, children))
+		;
 	kfree(ps->lsn);
 	ps->lsn = NULL;
+}
+
+/**
+ * pgm_listener_release() - release the sessions a listener left
+ * @children: what pgm_listener_destroy() took, emptied
+ *
+ * Context: process, no socket lock held.
+ */
+void pgm_listener_release(struct list_head *children)
+{
+	struct pgm_session *sess, *tmp;
+
+	list_for_each_entry_safe(sess, tmp, children, accept_node) {
+		struct sock *child = sess->sk;
+
+		list_del_init(&sess->accept_node);
+		sk_common_release(child);
+		sock_put(child);	/* the accept queue's reference */
+	}
 }
 
 /* Remember an SPM of a source without a session (Windows: SPMs do not make
@@ -348,6 +368,14 @@ static bool pgm_session_create(struct sock *lsk, struct sk_buff *skb,
 	__acquire(&sk->sk_lock.slock);	/* sk_clone_lock() returns it locked */
 
 	ps = pgm_sk(sk);
+#ifdef CONFIG_MEMCG
+	/* The session's memory is its listener's owner's (a TCP child gets
+	 * its memory cgroup at accept(); a session keeps data before that).
+	 */
+	if (mem_cgroup_sockets_enabled && lsk->sk_memcg &&
+	    css_tryget(&lsk->sk_memcg->css))
+		sk->sk_memcg = lsk->sk_memcg;
+#endif
 	inet = inet_sk(sk);
 	inet->mc_list = NULL;
 	RCU_INIT_POINTER(inet->inet_opt, NULL);

@@ -59,6 +59,7 @@ static const struct snmp_mib pgm_snmp_list[] = {
 	SNMP_MIB_ITEM("PgmFecParityGaveUp", PGM_MIB_FECPARITYGAVEUP),
 	SNMP_MIB_ITEM("PgmInWrongSource", PGM_MIB_INWRONGSOURCE),
 	SNMP_MIB_ITEM("PgmInSpmNlaIgnored", PGM_MIB_INSPMNLA),
+	SNMP_MIB_ITEM("PgmOrphansAborted", PGM_MIB_ORPHANSABORTED),
 	SNMP_MIB_SENTINEL
 };
 

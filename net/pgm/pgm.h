@@ -145,8 +145,11 @@ struct pgm_params {
  * @rst: abortive close: SPMs carry OPT_RST
  * @syn_sent: the first ODATA (OPT_SYN) went out
  * @dead: final teardown scheduled
+ * @orphan: closed, living on to serve repairs (counted in pgm_net.orphans)
+ * @orphan_end: when an orphan gives up (aborts), ns
  * @started_sqn: the session's first sequence (OPT_SYN)
  * @slots: the transmit window's storage
+ * @slots_bytes: its size, charged to the socket (sk_wmem_queued)
  * @src_addr: our unicast address, the SPM path NLA
  * @oif: output interface index, 0 to let routing choose
  * @bytes_rate_mark: bytes sent at the last rate sample
@@ -172,8 +175,11 @@ struct pgm_source {
 	bool			rst;
 	bool			syn_sent;
 	bool			dead;
+	bool			orphan;
+	u64			orphan_end;
 	u32			started_sqn;
 	struct pgm_txw_slot	*slots;
+	u32			slots_bytes;
 	__be32			src_addr;
 	int			oif;
 	u64			bytes_rate_mark;
@@ -496,6 +502,7 @@ enum pgm_mib_field {
 	PGM_MIB_FECPARITYGAVEUP,	/* PgmFecParityGaveUp */
 	PGM_MIB_INWRONGSOURCE,		/* PgmInWrongSource */
 	PGM_MIB_INSPMNLA,		/* PgmInSpmNlaIgnored */
+	PGM_MIB_ORPHANSABORTED,		/* PgmOrphansAborted */
 	__PGM_MIB_MAX
 };
 
@@ -507,12 +514,17 @@ struct pgm_mib {
  * struct pgm_sysctl - per-namespace defaults (net.pgm.*)
  * @p: defaults for new sockets, one sysctl per field
  * @rmem_default: receive buffer of new sockets, bytes
- * @wmem_max: largest transmit window a socket may ask for, bytes
+ * @wmem_max: largest transmit window a socket may ask for, and the
+ *	largest send buffer a source sizes for itself, bytes
+ * @max_orphans: closed sources that may live on to serve repairs
+ * @orphan_timeout: the longest a closed source lives on, ms
  */
 struct pgm_sysctl {
 	struct pgm_params	p;
 	u32			rmem_default;
 	u32			wmem_max;
+	u32			max_orphans;
+	u32			orphan_timeout;
 };
 
 /**
@@ -526,6 +538,7 @@ struct pgm_sysctl {
  * @lock: serialises session creation
  * @encap_lock: serialises @encaps, process context
  * @encaps: the UDP ports in use by PGM_UDP_ENCAP sockets (udp.c)
+ * @orphans: closed sources living on (net.pgm.max_orphans bounds them)
  */
 struct pgm_net {
 	DEFINE_SNMP_STAT(struct pgm_mib, mib);
@@ -537,6 +550,7 @@ struct pgm_net {
 	spinlock_t		lock;	/* serialises session creation */
 	struct mutex		encap_lock;	/* encaps, process context */
 	struct list_head	encaps;	/* UDP ports in use (udp.c) */
+	atomic_t		orphans;
 };
 
 extern unsigned int pgm_net_id;
@@ -597,6 +611,7 @@ void pgm_source_spm_timeout(struct sock *sk);
 void pgm_source_txw_timeout(struct sock *sk);
 void pgm_source_shutdown(struct sock *sk);
 bool pgm_source_drained(struct sock *sk);
+bool pgm_source_orphan(struct sock *sk);
 void pgm_source_abort(struct sock *sk);
 void pgm_source_destroy(struct sock *sk);
 bool pgm_source_writable(const struct sock *sk);
@@ -607,7 +622,8 @@ void pgm_source_params_changed(struct sock *sk);
 int pgm_listen(struct socket *sock, int backlog);
 struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern);
 void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb);
-void pgm_listener_destroy(struct sock *sk);
+void pgm_listener_destroy(struct sock *sk, struct list_head *children);
+void pgm_listener_release(struct list_head *children);
 int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 		    unsigned int n);
 int pgm_receive_if(struct sock *sk, __be32 addr, bool add);
@@ -617,14 +633,13 @@ int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 		     unsigned int n_ifaddrs, const struct pgm_spm_seen *spm);
 void pgm_session_start(struct sock *sk);
 void pgm_session_discard(struct sock *sk);
-unsigned int pgm_rx_limit(const struct sock *sk, bool ahead);
-bool pgm_rx_charge(struct sock *sk, struct sk_buff *skb, unsigned int limit);
 int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		int *addr_len);
 void pgm_session_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_session_timeout(struct sock *sk);
 void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
 			  bool has_frag, u32 first, u32 off, u32 len);
+void pgm_session_stop(struct sock *sk);
 void pgm_session_destroy(struct sock *sk);
 void pgm_receiver_stats(struct sock *sk, struct rm_receiver_stats *st);
 
@@ -654,7 +669,24 @@ int pgm_setsockopt(struct sock *sk, int level, int optname,
 int pgm_getsockopt(struct sock *sk, int level, int optname,
 		   char __user *optval, int __user *optlen);
 
+/* mem.c */
+extern atomic_long_t pgm_memory_allocated;
+DECLARE_PER_CPU(int, pgm_memory_per_cpu_fw_alloc);
+extern long sysctl_pgm_mem[3];
+extern int sysctl_pgm_rmem[3];
+extern int sysctl_pgm_wmem[3];
+void pgm_mem_init(void);
+unsigned int pgm_rx_limit(const struct sock *sk, bool ahead);
+bool pgm_rx_charge(struct sock *sk, struct sk_buff *skb, unsigned int limit);
+bool pgm_rx_charge_bytes(struct sock *sk, unsigned int size,
+			 unsigned int limit);
+void pgm_rx_uncharge_bytes(struct sock *sk, unsigned int size);
+bool pgm_tx_charge(struct sock *sk, unsigned int size);
+void pgm_tx_uncharge(struct sock *sk, unsigned int size);
+
 /* sysctl.c */
+int pgm_sysctl_init(void);
+void pgm_sysctl_exit(void);
 int pgm_sysctl_net_init(struct net *net);
 void pgm_sysctl_net_exit(struct net *net);
 

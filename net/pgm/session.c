@@ -10,6 +10,7 @@
  */
 
 #include <linux/igmp.h>
+#include <linux/sched/mm.h>
 #include <net/ip.h>
 #include <net/sock.h>
 #include <asm/unaligned.h>
@@ -318,46 +319,6 @@ static void pgm_session_window_sample(struct pgm_session *sess)
 	sess->window_samples++;
 }
 
-/**
- * pgm_rx_limit() - how far a session's receive memory may grow
- * @sk: the session
- * @ahead: for new data beyond the window's lead (else: a repair, or
- *	anything that lets held data go)
- *
- * Return: the limit for sk_rmem_alloc, bytes.
- */
-unsigned int pgm_rx_limit(const struct sock *sk, bool ahead)
-{
-	unsigned int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
-
-	return ahead ? rcvbuf : rcvbuf + rcvbuf / 2;
-}
-
-/**
- * pgm_rx_charge() - charge a packet a session keeps to its receive memory
- * @sk: the session
- * @skb: the packet; orphaned, then owned by @sk on success
- * @limit: the most sk_rmem_alloc may reach with it (pgm_rx_limit())
- *
- * Every byte a session holds (in-order and out-of-order data, parity,
- * FEC's copies) is charged here. A refusal is counted (PgmRcvbufErrors,
- * the socket's drops); the caller frees the packet.
- *
- * Context: socket owner.
- * Return: true if charged.
- */
-bool pgm_rx_charge(struct sock *sk, struct sk_buff *skb, unsigned int limit)
-{
-	if ((u64)atomic_read(&sk->sk_rmem_alloc) + skb->truesize > limit) {
-		__PGM_INC_STATS(sock_net(sk), PGM_MIB_RCVBUFERRORS);
-		atomic_inc(&sk->sk_drops);
-		return false;
-	}
-	skb_orphan(skb);
-	skb_set_owner_r(skb, sk);
-	return true;
-}
-
 static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 			     const struct pgm_rx *rx, u64 now)
 {
@@ -406,11 +367,11 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	}
 	pgm_rxw_update_trail(w, rx->trail);
 
-	/* The receive buffer bounds what is held. New data is refused at
-	 * the limit; repairs, which let held data go, get half as much
-	 * again, and the packet the reader waits for is always taken.
+	/* The receive buffer bounds what is held, read or not (mem.c): new
+	 * data is refused at the limit; repairs and the packet the reader
+	 * waits for, which let held data go, get half as much again.
 	 */
-	if (!pgm_rx_charge(sk, skb, rx->sqn == w->commit ? UINT_MAX :
+	if (!pgm_rx_charge(sk, skb,
 			   pgm_rx_limit(sk, pgm_seq_after(rx->sqn, w->lead)))) {
 		kfree_skb(skb);
 		return;
@@ -772,27 +733,39 @@ static u32 pgm_rxw_target(const struct sock *sk)
 					  PGM_RXW_START, PGM_RXW_MAX));
 }
 
-/* Process context: move the window to storage sized by the receive buffer.
- * The work holds a socket reference. A session's destroy, which runs
- * without the socket lock, cancels or waits for it before freeing the
- * window (a grow racing a close once freed the old storage twice).
+static unsigned int pgm_rxw_bytes(u32 cap)
+{
+	return cap * sizeof(struct pgm_rxw_slot);
+}
+
+/* Process context: move the window to storage sized by the receive buffer
+ * (charged to it like the packets, and to the listener's memory cgroup).
+ * The work holds a socket reference; a closing session cancels it or
+ * waits for it before freeing the window (pgm_session_stop()).
  */
 static void pgm_session_grow(struct work_struct *work)
 {
 	struct pgm_sock *ps = container_of(work, struct pgm_sock, grow_work);
 	struct sock *sk = pgm_to_sk(ps);
 	struct pgm_rxw_slot *slots, *old = NULL;
+	struct mem_cgroup *memcg;
 	struct pgm_session *sess;
-	u32 cap = pgm_rxw_target(sk);
+	u32 cap = pgm_rxw_target(sk), was;
 
-	slots = kvmalloc_array(cap, sizeof(*slots), GFP_KERNEL);
+	memcg = set_active_memcg(sk->sk_memcg);
+	slots = kvmalloc_array(cap, sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	set_active_memcg(memcg);
 	lock_sock(sk);
 	sess = pgm_sess(sk);
-	if (slots && sess && sk->sk_state != TCP_CLOSE &&
-	    cap > pgm_rxw_capacity(&sess->rxw)) {
+	if (slots && sess && sk->sk_state != TCP_CLOSE && !sess->reset &&
+	    cap > pgm_rxw_capacity(&sess->rxw) &&
+	    pgm_rx_charge_bytes(sk, pgm_rxw_bytes(cap),
+				pgm_rx_limit(sk, false))) {
+		was = pgm_rxw_capacity(&sess->rxw);
 		old = pgm_rxw_resize(&sess->rxw, slots, cap);
 		sess->slots = slots;
 		slots = NULL;
+		pgm_rx_uncharge_bytes(sk, pgm_rxw_bytes(was));
 	}
 	release_sock(sk);
 	kvfree(slots);
@@ -824,7 +797,10 @@ int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 	if (!sess)
 		return -ENOMEM;
 	sess->slots = pgm_rxw_alloc(&cap);
-	if (!sess->slots) {
+	if (!sess->slots ||
+	    !pgm_rx_charge_bytes(sk, pgm_rxw_bytes(cap),
+				 pgm_rx_limit(sk, false))) {
+		kfree(sess->slots);
 		kfree(sess);
 		return -ENOMEM;
 	}
@@ -890,6 +866,7 @@ static void pgm_session_free(struct sock *sk)
 		kfree_skb(data);
 	ps->sess = NULL;
 	pgm_fec_rx_free(sess);
+	pgm_rx_uncharge_bytes(sk, pgm_rxw_bytes(pgm_rxw_capacity(&sess->rxw)));
 	kvfree(sess->slots);
 	kfree(sess);
 }
@@ -907,21 +884,33 @@ void pgm_session_discard(struct sock *sk)
 }
 
 /**
- * pgm_session_destroy() - free a session's state
- * @sk: the session, unhashed, timers stopped
+ * pgm_session_stop() - stop a closing session's work
+ * @sk: the session, TCP_CLOSE
  *
- * Context: process, socket not locked (the window's growth work, which
- * swaps the storage under the socket lock, is waited for first).
+ * The window's growth work swaps the storage under the socket lock: wait
+ * for it (or cancel it) before the storage is freed.
+ *
+ * Context: process, socket not locked.
  */
-void pgm_session_destroy(struct sock *sk)
+void pgm_session_stop(struct sock *sk)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 
-	if (!ps->sess)
-		return;
-	if (cancel_work_sync(&ps->grow_work))
+	if (ps->sess && cancel_work_sync(&ps->grow_work))
 		sock_put(sk);	/* the reference the work would have dropped */
-	pgm_session_free(sk);
+}
+
+/**
+ * pgm_session_destroy() - free a session's state
+ * @sk: the session, unhashed, TCP_CLOSE, timers and work stopped
+ *
+ * Context: socket owner, process context.
+ */
+void pgm_session_destroy(struct sock *sk)
+{
+	sock_owned_by_me(sk);
+	if (pgm_sess(sk))
+		pgm_session_free(sk);
 }
 
 /**

@@ -39,12 +39,33 @@ static int pgm_init_sock(struct sock *sk)
 	return 0;
 }
 
+/* The last release of a socket: from close(), from the release work of
+ * a closed source that drained, or for a session nobody accepted.
+ *
+ * First nothing new reaches it: it leaves its table and becomes
+ * TCP_CLOSE under its lock. Input, timers and work items that still hold
+ * a reference check the state under the lock and drop what they carry
+ * (a packet that waited in the backlog meanwhile is dropped by
+ * release_sock()). Then the timers and work items stop, and the role's
+ * state is freed, as the owner: its charged packets uncharge into the
+ * socket's sk_forward_alloc. Sessions a listener made that nobody
+ * accepted are released last, without the listener's lock.
+ */
 static void pgm_destroy_sock(struct sock *sk)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
+	LIST_HEAD(children);
 
+	lock_sock(sk);
+	inet_sk_set_state(sk, TCP_CLOSE);
 	pgm_unhash(sk);
+	release_sock(sk);
+
 	pgm_timers_stop(sk);
+	if (ps->role == PGM_ROLE_SESSION)
+		pgm_session_stop(sk);
+
+	lock_sock(sk);
 	switch (ps->role) {
 	case PGM_ROLE_SOURCE:
 		pgm_source_destroy(sk);
@@ -53,14 +74,13 @@ static void pgm_destroy_sock(struct sock *sk)
 		pgm_session_destroy(sk);
 		break;
 	default:
-		pgm_listener_destroy(sk);
+		pgm_listener_destroy(sk, &children);
 		break;
 	}
+	release_sock(sk);
+	pgm_listener_release(&children);
+
 	pgm_encap_stop(sk);
-	/* inet_sock_destruct() keeps (and leaks) the cached route of a
-	 * SOCK_STREAM socket in any state but TCP_CLOSE.
-	 */
-	inet_sk_set_state(sk, TCP_CLOSE);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 }
 
@@ -90,12 +110,15 @@ static void pgm_close(struct sock *sk, long timeout)
 			if (!pgm_close_wait(sk, timeout)) {
 				/* Like TCP: closing never loses data a receiver
 				 * could still repair. The source lives on as an
-				 * orphan; its txw timer queues release_work once
-				 * the window has drained.
+				 * orphan, within limits; its txw timer queues
+				 * release_work once the window has drained.
 				 */
-				sock_orphan(sk);
-				release_sock(sk);
-				return;
+				if (pgm_source_orphan(sk)) {
+					sock_orphan(sk);
+					release_sock(sk);
+					return;
+				}
+				pgm_source_abort(sk);
 			}
 		}
 	}
@@ -140,6 +163,11 @@ struct proto pgm_prot = {
 	.unhash		= pgm_unhash,
 	.no_autobind	= true,
 	.obj_size	= sizeof(struct pgm_sock),
+	.memory_allocated	= &pgm_memory_allocated,
+	.per_cpu_fw_alloc	= &pgm_memory_per_cpu_fw_alloc,
+	.sysctl_mem	= sysctl_pgm_mem,
+	.sysctl_rmem	= sysctl_pgm_rmem,
+	.sysctl_wmem	= sysctl_pgm_wmem,
 };
 
 static int pgm_check_addr(struct sockaddr *uaddr, int addr_len)

@@ -32,6 +32,15 @@ static bool pgm_source_dead(const struct sock *sk)
 	return sk->sk_state == TCP_CLOSE || !pgm_src(sk);
 }
 
+/* A payload leaves the transmit window: its protocol charge goes back
+ * (the socket's, sk_wmem_alloc, with the skb).
+ */
+static void pgm_payload_free(struct sock *sk, struct sk_buff *skb)
+{
+	pgm_tx_uncharge(sk, skb->truesize);
+	kfree_skb(skb);
+}
+
 /* Payload bytes a source may still queue, within its buffer and window. */
 static bool pgm_room(const struct sock *sk, size_t bytes)
 {
@@ -302,12 +311,17 @@ static int pgm_source_route(struct sock *sk, __be32 group, u32 *mtu)
 	return src->src_addr ? 0 : -EADDRNOTAVAIL;
 }
 
+/* A send buffer for the window: twice its bytes and some, up to
+ * net.pgm.wmem_max (the protocol's own maximum, as net.ipv4.tcp_wmem's
+ * for TCP; SO_SNDBUF stays within net.core.wmem_max).
+ */
 static void pgm_source_sndbuf(struct sock *sk)
 {
 	u64 buf = 2ULL * pgm_sk(sk)->params.window_bytes + (256 << 10);
+	u32 max = READ_ONCE(pgm_net(sock_net(sk))->sysctl.wmem_max);
 
 	if (!(sk->sk_userlocks & SOCK_SNDBUF_LOCK))
-		WRITE_ONCE(sk->sk_sndbuf, min_t(u64, buf, INT_MAX));
+		WRITE_ONCE(sk->sk_sndbuf, min_t(u64, buf, max));
 }
 
 /**
@@ -336,13 +350,16 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	if (!src)
 		return -ENOMEM;
 	cap = pgm_txw_capacity(p->window_bytes);
-	slots = kvcalloc(cap, sizeof(*slots), GFP_KERNEL);
-	if (!slots) {
+	/* The window's storage is the socket's memory, and its owner's. */
+	slots = kvcalloc(cap, sizeof(*slots), GFP_KERNEL_ACCOUNT);
+	if (!slots || !pgm_tx_charge(sk, cap * sizeof(*slots))) {
+		kvfree(slots);
 		kfree(src);
-		return -ENOMEM;
+		return -ENOBUFS;
 	}
 	ps->src = src;
 	src->slots = slots;
+	src->slots_bytes = cap * sizeof(*slots);
 	err = pgm_source_route(sk, group, &mtu);
 	if (err)
 		goto err_free;
@@ -416,6 +433,7 @@ err_role:
 err_free:
 	pgm_fec_tx_free(src);
 	ps->src = NULL;
+	pgm_tx_uncharge(sk, src->slots_bytes);
 	kvfree(slots);
 	kfree(src);
 	return err;
@@ -477,6 +495,33 @@ static int pgm_wait_room(struct sock *sk, long *timeo, size_t bytes, bool must)
 	return err;
 }
 
+/* The protocol's memory (net.pgm.mem) or the system's is short: wait a
+ * little, as TCP does, then try again (nothing wakes us when it frees).
+ * Only a fatal signal or a socket error stops a wait that must finish a
+ * message (@must).
+ */
+static int pgm_wait_mem(struct sock *sk, long *timeo, bool must)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	long t = HZ / 5;
+
+	if (must ? fatal_signal_pending(current) : signal_pending(current))
+		return sock_intr_errno(*timeo);
+	if (!must)
+		t = min(t, *timeo);
+	add_wait_queue(sk_sleep(sk), &wait);
+	sk_wait_event(sk, &t, sk->sk_err ||
+		      (sk->sk_shutdown & SEND_SHUTDOWN), &wait);
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (!must && *timeo != MAX_SCHEDULE_TIMEOUT)
+		*timeo = max(*timeo - (HZ / 5 - t), 0L);
+	if (sk->sk_err)
+		return sock_error(sk);
+	if (sk->sk_shutdown & SEND_SHUTDOWN)
+		return -EPIPE;
+	return 0;
+}
+
 /* A payload packet of @len bytes copied from @msg, charged to the socket. */
 static struct sk_buff *pgm_alloc_payload(struct sock *sk, struct msghdr *msg,
 					 size_t len, size_t room, int *err)
@@ -489,11 +534,16 @@ static struct sk_buff *pgm_alloc_payload(struct sock *sk, struct msghdr *msg,
 		*err = -ENOBUFS;
 		return NULL;
 	}
+	if (!pgm_tx_charge(sk, skb->truesize)) {
+		kfree_skb(skb);
+		*err = -ENOBUFS;
+		return NULL;
+	}
 	skb_reserve(skb, pgm_headroom());
 	skb_set_owner_w(skb, sk);
 	if (!csum_and_copy_from_iter_full(skb_put(skb, len), len, &csum,
 					  &msg->msg_iter)) {
-		kfree_skb(skb);
+		pgm_payload_free(sk, skb);
 		*err = -EFAULT;
 		return NULL;
 	}
@@ -602,8 +652,17 @@ int pgm_source_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		/* A stream's packet has room for later small writes. */
 		skb = pgm_alloc_payload(sk, msg, chunk,
 					rdm ? chunk : src->tsdu_max, &err);
-		if (!skb)
+		if (!skb) {
+			/* Memory is short: part of a message queued must be
+			 * followed by the rest (receivers wait for it).
+			 */
+			if (err == -ENOBUFS && (timeo || (rdm && copied))) {
+				err = pgm_wait_mem(sk, &timeo, rdm && copied);
+				if (!err)
+					continue;
+			}
 			break;
+		}
 		cb = PGM_SKB_CB(skb);
 		if (rdm) {
 			if (src->apdu_len > src->tsdu_max ||
@@ -811,12 +870,15 @@ void pgm_source_txw_timeout(struct sock *sk)
 	now = pgm_now();
 	while ((skb = pgm_txw_advance(&src->txw, now > retain ? now - retain : 0,
 				      p->window_bytes))) {
-		kfree_skb(skb);
+		pgm_payload_free(sk, skb);
 		freed = true;
 	}
 	if (freed)
 		sk->sk_write_space(sk);
 
+	/* An orphan that outlived net.pgm.orphan_timeout_ms gives up. */
+	if (src->orphan && now >= src->orphan_end)
+		pgm_source_abort(sk);
 	if (pgm_source_drained(sk)) {
 		pgm_send_spm(sk, now);		/* a last FIN */
 		sk->sk_state_change(sk);	/* a lingering close() */
@@ -848,6 +910,37 @@ void pgm_source_shutdown(struct sock *sk)
 }
 
 /**
+ * pgm_source_orphan() - may a closed source live on to serve repairs?
+ * @sk: the source, locked, closing with data not yet drained
+ *
+ * Closed sources are bounded in number (net.pgm.max_orphans per
+ * namespace) and in lifetime (net.pgm.orphan_timeout_ms); one that
+ * cannot live on is aborted (OPT_RST) by the caller.
+ *
+ * Return: true if it becomes an orphan (counted until it is released).
+ */
+bool pgm_source_orphan(struct sock *sk)
+{
+	struct pgm_net *pn = pgm_net(sock_net(sk));
+	struct pgm_source *src = pgm_src(sk);
+
+	if (!src)
+		return false;
+	if (src->orphan)
+		return true;
+	if (atomic_inc_return(&pn->orphans) >
+	    READ_ONCE(pn->sysctl.max_orphans)) {
+		atomic_dec(&pn->orphans);
+		__PGM_INC_STATS(sock_net(sk), PGM_MIB_ORPHANSABORTED);
+		return false;
+	}
+	src->orphan = true;
+	src->orphan_end = pgm_now() +
+		(u64)READ_ONCE(pn->sysctl.orphan_timeout) * PGM_MS;
+	return true;
+}
+
+/**
  * pgm_source_abort() - abortive close (SO_LINGER with a zero timeout)
  * @sk: the socket, locked
  *
@@ -864,14 +957,16 @@ void pgm_source_abort(struct sock *sk)
 	src->rst = true;
 	pgm_send_spm(sk, pgm_now());
 	while ((skb = pgm_txw_drain(&src->txw)))
-		kfree_skb(skb);
+		pgm_payload_free(sk, skb);
 	src->fin = true;
 	src->fin_sent = true;
 }
 
 /**
  * pgm_source_destroy() - free a source's state
- * @sk: the socket, unhashed, timers stopped
+ * @sk: the socket, unhashed, TCP_CLOSE, timers stopped
+ *
+ * Context: socket owner, process context.
  */
 void pgm_source_destroy(struct sock *sk)
 {
@@ -879,12 +974,16 @@ void pgm_source_destroy(struct sock *sk)
 	struct pgm_source *src = ps->src;
 	struct sk_buff *skb;
 
+	sock_owned_by_me(sk);
 	if (!src)
 		return;
 	while ((skb = pgm_txw_drain(&src->txw)))
-		kfree_skb(skb);
+		pgm_payload_free(sk, skb);
 	pgm_fec_tx_free(src);
 	WRITE_ONCE(ps->src, NULL);
+	if (src->orphan)
+		atomic_dec(&pgm_net(sock_net(sk))->orphans);
+	pgm_tx_uncharge(sk, src->slots_bytes);
 	kvfree(src->slots);
 	kfree(src);
 }

@@ -33,6 +33,8 @@ static const struct pgm_sysctl pgm_sysctl_defaults = {
 	},
 	.rmem_default	= 4 << 20,
 	.wmem_max	= 128 << 20,
+	.max_orphans	= 256,
+	.orphan_timeout	= 120000,
 };
 
 static u32 pgm_one = 1;
@@ -44,6 +46,7 @@ static u32 pgm_retries_max = 255;
 static u32 pgm_rate_max = 100 * 1000 * 1000;	/* kbit/s: 100 Gbit/s */
 static u32 pgm_rmem_min = 64 << 10;
 static u32 pgm_wmem_limit = 1 << 30;
+static u32 pgm_orphans_max = 1 << 20;
 
 /* .data holds the field's offset here; each namespace gets a copy of
  * the table pointing at its own struct pgm_sysctl.
@@ -74,10 +77,51 @@ static const struct ctl_table pgm_sysctl_table[] = {
 	PGM_SYSCTL("spmr_bo_ivl_ms", p.spmr_bo_ivl, &pgm_one, &pgm_ms_max),
 	PGM_SYSCTL("peer_expiry_ms", p.peer_expiry, &pgm_one, &pgm_ms_max),
 	PGM_SYSCTL("repair_ivl_ms", p.repair_ivl, SYSCTL_ZERO, &pgm_ms_max),
+	/* Memory: read-only in a namespace of a user namespace (below). */
 	PGM_SYSCTL("rmem_default", rmem_default, &pgm_rmem_min, &pgm_wmem_limit),
 	PGM_SYSCTL("wmem_max", wmem_max, &pgm_rmem_min, &pgm_wmem_limit),
+	PGM_SYSCTL("max_orphans", max_orphans, SYSCTL_ZERO, &pgm_orphans_max),
+	PGM_SYSCTL("orphan_timeout_ms", orphan_timeout, &pgm_one, &pgm_ms_max),
 	{ }
 };
+
+/* The entries from here on in pgm_sysctl_table set memory limits. */
+#define PGM_SYSCTL_FIRST_MEM	15
+
+/* The protocol's memory, for the whole machine: in the initial namespace
+ * only, as net.ipv4.udp_mem.
+ */
+static struct ctl_table pgm_mem_table[] = {
+	{
+		.procname	= "mem",
+		.data		= &sysctl_pgm_mem,
+		.maxlen		= sizeof(sysctl_pgm_mem),
+		.mode		= 0644,
+		.proc_handler	= proc_doulongvec_minmax,
+	},
+	{ }
+};
+
+static struct ctl_table_header *pgm_mem_hdr;
+
+/**
+ * pgm_sysctl_init() - register net.pgm.mem
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int pgm_sysctl_init(void)
+{
+	pgm_mem_hdr = register_net_sysctl(&init_net, "net/pgm", pgm_mem_table);
+	return pgm_mem_hdr ? 0 : -ENOMEM;
+}
+
+/**
+ * pgm_sysctl_exit() - unregister net.pgm.mem
+ */
+void pgm_sysctl_exit(void)
+{
+	unregister_net_sysctl_table(pgm_mem_hdr);
+}
 
 /**
  * pgm_sysctl_net_init() - register net.pgm for a namespace
@@ -95,8 +139,14 @@ int pgm_sysctl_net_init(struct net *net)
 	t = kmemdup(pgm_sysctl_table, sizeof(pgm_sysctl_table), GFP_KERNEL);
 	if (!t)
 		return -ENOMEM;
-	for (i = 0; t[i].procname; i++)
+	for (i = 0; t[i].procname; i++) {
 		t[i].data = (char *)&pn->sysctl + (uintptr_t)t[i].data;
+		/* A user namespace's root may not raise what its users
+		 * may make the kernel hold.
+		 */
+		if (i >= PGM_SYSCTL_FIRST_MEM && net->user_ns != &init_user_ns)
+			t[i].mode = 0444;
+	}
 
 	pn->sysctl_hdr = register_net_sysctl(net, "net/pgm", t);
 	if (!pn->sysctl_hdr) {

@@ -191,6 +191,9 @@ void pgm_reset_timer(struct sock *sk, struct timer_list *t, u64 when_ns)
 		sk_stop_timer(sk, t);
 		return;
 	}
+	/* Closing: pgm_timers_stop() has shut the timers down, or will. */
+	if (sk->sk_state == TCP_CLOSE)
+		return;
 	delay = when_ns > now ? nsecs_to_jiffies(when_ns - now) : 0;
 	/* Round up: firing early only re-arms, firing late delays NAKs. */
 	sk_reset_timer(sk, t, jiffies + delay + 1);
@@ -207,7 +210,7 @@ void pgm_tx_timer_arm(struct sock *sk, u64 delay_ns)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 
-	if (hrtimer_is_queued(&ps->tx_timer))
+	if (hrtimer_is_queued(&ps->tx_timer) || sk->sk_state == TCP_CLOSE)
 		return;
 	sock_hold(sk);
 	hrtimer_start(&ps->tx_timer, ns_to_ktime(delay_ns),
