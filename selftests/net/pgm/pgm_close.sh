@@ -20,13 +20,9 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
-trap 'pgm_lib_kill_pids; pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+pgm_lib_setup --receivers 2 --netem "loss 10%"
 
 count=$(pgm_lib_scale 2000)
-pgm_lib_topo_bridge 2 || pgm_lib_skip_all "cannot build the topology"
 
 drained()
 {
@@ -52,9 +48,6 @@ run()
 	pgm_lib_check_pids "$name: receivers report what was expected"
 	pgm_lib_diag "$tmp/s" "$tmp"/r?
 }
-
-pgm_lib_netem 1 loss 10%
-pgm_lib_netem 2 loss 10%
 
 run "close()" eof
 pgm_lib_check_eq "close(): the closed source lives on to serve repairs" 1 "$inuse"

@@ -30,10 +30,7 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
-trap 'pgm_lib_kill_pids; pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+pgm_lib_setup
 
 # sum_counter NAME: NAME summed over the three receivers' namespaces.
 sum_counter()
@@ -74,11 +71,7 @@ fec_case()
 	local i r line pro od rc pid beyond
 
 	IFS=, read -r _ _ pro od <<< "$fec"
-	pgm_lib_tag=$(printf '%04x' $RANDOM)
-	pgm_lib_topo_bridge 3 || pgm_lib_skip_all "cannot build the topology"
-	for i in 1 2 3; do
-		pgm_lib_netem "$i" loss 5%
-	done
+	pgm_lib_topo 3 loss 5% || pgm_lib_skip_all "cannot build the topology"
 	for i in 1 2 3; do
 		pgm_lib_recv_start "${pgm_lib_rcv[$i]}" "$tmp/r$i" -x "$seed" \
 			-n "$count" -s "$sizes" -T 240
@@ -96,7 +89,7 @@ fec_case()
 			kill "$pid" 2> /dev/null
 		done
 		pgm_lib_check_pids "$name: receivers report success"
-		fec_case_end
+		pgm_lib_topo_end
 		return
 	fi
 	pgm_lib_check_pids "$name: receivers report success"
@@ -153,16 +146,7 @@ fec_case()
 		pgm_lib_check_eq "$name: no parity NAKs without on-demand parity" \
 			0 "$(sum_counter PgmOutParityNak)"
 	fi
-	fec_case_end
-}
-
-# fec_case_end: the transfer's processes and namespaces go.
-fec_case_end()
-{
-	pgm_lib_kill_pids
-	pgm_lib_topo_cleanup
-	pgm_lib_namespaces=()
-	pgm_lib_rcv=()
+	pgm_lib_topo_end
 }
 
 # Not multiples of 16 or 8: every transfer ends with a partial group.

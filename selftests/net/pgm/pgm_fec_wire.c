@@ -27,8 +27,6 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,32 +34,18 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <netinet/ip.h>
 #include <sys/socket.h>
 #include <linux/pgm.h>
 
 #include "../../kselftest_harness.h"
+#include "pgm_test.h"
 
 #define GROUP		"239.9.9.30"
 #define PORT_SRC	7730	/* where the source sends */
 #define PORT_RCV	7731	/* where the replay goes */
 #define NMSG		5
 #define MAXPKT		64
-
-#define OPT_PRESENT	0x01
-#define OPT_VAR_PKTLEN	0x40
-#define OPT_PARITY	0x80
-#define OPT_NETWORK	0x02
-#define OPT_NAK_LIST	0x02
-#define OPT_END		0x80
-#define OPT_PARITY_PRM	0x08
-#define OPT_CURR_TGSIZE	0x0a
-
-#define TYPE_SPM	0x00
-#define TYPE_ODATA	0x04
-#define TYPE_RDATA	0x05
-#define TYPE_NAK	0x08
-#define TYPE_NCF	0x0a
+#define WAIT_MS		10000	/* debug kernels are slow */
 
 static const unsigned int msg_len[NMSG] = { 100, 1400, 700, 3, 1000 };
 
@@ -73,78 +57,20 @@ static void fill(unsigned char *b, unsigned int i)
 		b[j] = (unsigned char)(i * 31 + j * 7 + 1);
 }
 
-static long counter(const char *name)
-{
-	char key[64];
-	long val, found = -1;
-	FILE *f = fopen("/proc/net/pgm/snmp", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &val) == 2)
-		if (!strcmp(key, name))
-			found = val;
-	fclose(f);
-	return found;
-}
-
-static unsigned int get32(const unsigned char *p)
-{
-	return (unsigned int)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-}
-
-static unsigned short csum(const unsigned char *p, size_t len)
-{
-	unsigned long sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	return sum ? sum : 0xffff;
-}
-
 struct pkt {
-	unsigned char b[1600];
+	unsigned char b[1700];	/* room for the IP header too */
 	size_t len;		/* PGM bytes (IP header stripped) */
 };
 
-/* Offset of option @type in @p (@body: type-specific header length), or
- * -1.
- */
-static long opt_off(const struct pkt *p, unsigned int body,
-		    unsigned char type)
+/* pgm_opt_find() and pgm_opt32() in a captured packet. */
+static long opt_off(const struct pkt *p, unsigned int body, unsigned int type)
 {
-	unsigned int off = 16 + body, end;
-
-	if (!(p->b[5] & OPT_PRESENT) || off + 4 > p->len)
-		return -1;
-	end = off + (p->b[off + 2] << 8 | p->b[off + 3]);
-	off += 4;
-	while (off + 4 <= end && end <= p->len) {
-		unsigned char t = p->b[off], l = p->b[off + 1];
-
-		if ((t & 0x7f) == type && l >= 4)
-			return off;
-		if ((t & 0x80) || l < 4)
-			break;
-		off += l;
-	}
-	return -1;
+	return pgm_opt_find(p->b, p->len, body, type);
 }
 
-/* Value of option @type (its 4 bytes after the option header), or -1. */
-static long opt32(const struct pkt *p, unsigned int body, unsigned char type)
+static long opt32(const struct pkt *p, unsigned int body, unsigned int type)
 {
-	long off = opt_off(p, body, type);
-
-	if (off < 0 || p->b[off + 1] < 8)
-		return -1;
-	return get32(p->b + off + 4);
+	return pgm_opt32(p->b, p->len, body, type);
 }
 
 FIXTURE(fec)
@@ -155,23 +81,12 @@ FIXTURE(fec)
 
 FIXTURE_SETUP(fec)
 {
-	struct ip_mreqn mr = { .imr_ifindex = 1 };
-	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
-
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, system("ip link set lo up && ip route add 224.0.0.0/4 dev lo"));
-	self->src_g.sin_family = AF_INET;
-	self->src_g.sin_port = htons(PORT_SRC);
-	inet_pton(AF_INET, GROUP, &self->src_g.sin_addr);
-	self->rcv_g = self->src_g;
-	self->rcv_g.sin_port = htons(PORT_RCV);
-	self->raw = socket(AF_INET, SOCK_RAW, IPPROTO_PGM);
-	ASSERT_LE(0, self->raw);
-	mr.imr_multiaddr = self->src_g.sin_addr;
-	ASSERT_EQ(0, setsockopt(self->raw, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
-				sizeof(mr)));
-	ASSERT_EQ(0, setsockopt(self->raw, IPPROTO_IP, IP_MULTICAST_IF, &lo,
-				sizeof(lo)));
+	ASSERT_EQ(0, pgm_netns_lo());
+	self->src_g = pgm_sin(GROUP, PORT_SRC);
+	self->rcv_g = pgm_sin(GROUP, PORT_RCV);
+	/* It captures what is sent to the group, and injects. */
+	self->raw = pgm_raw_lo(&self->src_g.sin_addr);
+	ASSERT_LE(0, self->raw) TH_LOG("raw socket: %s", strerror(errno));
 }
 
 FIXTURE_TEARDOWN(fec)
@@ -188,26 +103,17 @@ static int capture(int raw, struct pkt *pk, int max)
 	time_t until = time(NULL) + 10;
 
 	while (n < max && time(NULL) < until && (parity < 2 || !closed)) {
-		struct pollfd p = { .fd = raw, .events = POLLIN };
-		unsigned char buf[1700];
-		unsigned int ihl;
-		ssize_t r;
+		ssize_t r = pgm_recv_raw(raw, pk[n].b, sizeof(pk[n].b), 500,
+					 NULL);
 
-		if (poll(&p, 1, 500) != 1)
+		if (r < 0 || pgm_get16(pk[n].b + 2) != PORT_SRC)
 			continue;
-		r = recv(raw, buf, sizeof(buf), 0);
-		if (r < 20)
-			continue;
-		ihl = (buf[0] & 15) * 4;
-		if ((size_t)r < ihl + 16 ||
-		    (buf[ihl + 2] << 8 | buf[ihl + 3]) != PORT_SRC)
-			continue;
-		pk[n].len = r - ihl;
-		memcpy(pk[n].b, buf + ihl, pk[n].len);
-		if ((pk[n].b[4] & 0x0f) == 0x04 && (pk[n].b[5] & OPT_PARITY))
+		pk[n].len = r;
+		if ((pk[n].b[4] & 0x0f) == PGM_T_ODATA &&
+		    (pk[n].b[5] & PGM_F_OPT_PARITY))
 			parity++;
-		if ((pk[n].b[4] & 0x0f) == 0x00 &&
-		    opt32(&pk[n], 20, OPT_CURR_TGSIZE) > 0)
+		if ((pk[n].b[4] & 0x0f) == PGM_T_SPM &&
+		    opt32(&pk[n], 20, PGM_O_CURR_TGSIZE) > 0)
 			closed = 1;
 		n++;
 	}
@@ -223,7 +129,6 @@ TEST_F(fec, partial_group_on_the_wire_and_rebuilt)
 	unsigned char buf[1500], want[1500];
 	unsigned int first = 0, i, nparity = 0, ndata = 0, dropped = 0;
 	struct pkt *pk = calloc(MAXPKT, sizeof(*pk));
-	struct pollfd lp;
 	int s, ls, cs, n, k;
 	long rec0;
 
@@ -251,24 +156,26 @@ TEST_F(fec, partial_group_on_the_wire_and_rebuilt)
 		const struct pkt *p = &pk[k];
 		unsigned int type = p->b[4] & 0x0f;
 
-		if (type == 0x00) {		/* SPM */
-			long o = opt_off(p, 20, OPT_PARITY_PRM);
+		if (type == PGM_T_SPM) {
+			long o = opt_off(p, 20, PGM_O_PARITY_PRM);
 
-			EXPECT_EQ(16, opt32(p, 20, OPT_PARITY_PRM));
+			EXPECT_EQ(16, opt32(p, 20, PGM_O_PARITY_PRM));
 			ASSERT_LT(0, o);
 			/* RFC bits: P (0x02) alone; byte 2 zero. */
 			EXPECT_EQ(0, p->b[o + 2]);
 			EXPECT_EQ(0x02, p->b[o + 3]);
-		} else if (type == 0x04 && !(p->b[5] & OPT_PARITY)) {
+		} else if (type == PGM_T_ODATA &&
+			   !(p->b[5] & PGM_F_OPT_PARITY)) {
 			if (!ndata++)
-				first = get32(p->b + 16);
-		} else if (type == 0x04) {
-			unsigned int sqn = get32(p->b + 16);
+				first = pgm_get32(p->b + 16);
+		} else if (type == PGM_T_ODATA) {
+			unsigned int sqn = pgm_get32(p->b + 16);
 
 			EXPECT_EQ(first + nparity, sqn);
-			EXPECT_EQ(OPT_VAR_PKTLEN, p->b[5] & OPT_VAR_PKTLEN);
-			EXPECT_EQ(1402, p->b[14] << 8 | p->b[15]);
-			EXPECT_EQ(NMSG, opt32(p, 8, OPT_CURR_TGSIZE));
+			EXPECT_EQ(PGM_F_OPT_VAR_PKTLEN,
+				  p->b[5] & PGM_F_OPT_VAR_PKTLEN);
+			EXPECT_EQ(1402, pgm_get16(p->b + 14));
+			EXPECT_EQ(NMSG, opt32(p, 8, PGM_O_CURR_TGSIZE));
 			nparity++;
 		}
 	}
@@ -277,45 +184,32 @@ TEST_F(fec, partial_group_on_the_wire_and_rebuilt)
 	EXPECT_EQ(0, first & 15) TH_LOG("first sequence %u", first);
 
 	/* The replay, without data packet 2, to the listener's port. */
-	rec0 = counter("PgmFecRecovered");
+	rec0 = pgm_counter("PgmFecRecovered");
 	for (k = 0; k < n; k++) {
 		struct pkt *p = &pk[k];
-		unsigned short c;
 
-		if ((p->b[4] & 0x0f) == 0x04 && !(p->b[5] & OPT_PARITY) &&
-		    get32(p->b + 16) == first + 2) {
+		if ((p->b[4] & 0x0f) == PGM_T_ODATA &&
+		    !(p->b[5] & PGM_F_OPT_PARITY) &&
+		    pgm_get32(p->b + 16) == first + 2) {
 			dropped++;
 			continue;
 		}
-		p->b[2] = PORT_RCV >> 8;
-		p->b[3] = PORT_RCV & 0xff;
-		p->b[6] = 0;
-		p->b[7] = 0;
-		c = csum(p->b, p->len);
-		p->b[6] = c >> 8;
-		p->b[7] = c & 0xff;
-		ASSERT_EQ((ssize_t)p->len,
-			  sendto(self->raw, p->b, p->len, 0,
-				 (struct sockaddr *)&self->rcv_g,
-				 sizeof(self->rcv_g)));
+		pgm_put16(p->b + 2, PORT_RCV);
+		pgm_set_csum(p->b, p->len);
+		ASSERT_EQ(0, pgm_inject(self->raw, p->b, p->len,
+					&self->rcv_g));
 	}
 	ASSERT_EQ(1, dropped);
-	lp.fd = ls;
-	lp.events = POLLIN;
-	ASSERT_EQ(1, poll(&lp, 1, 10000));
-	cs = accept(ls, NULL, NULL);
+	cs = pgm_accept_within(ls, 10000);
 	ASSERT_LE(0, cs);
 	for (i = 0; i < NMSG; i++) {
-		struct pollfd p = { .fd = cs, .events = POLLIN };
-		ssize_t r;
+		ssize_t r = pgm_recv_within(cs, buf, sizeof(buf), 10000);
 
-		ASSERT_EQ(1, poll(&p, 1, 10000)) TH_LOG("message %u", i);
-		r = recv(cs, buf, sizeof(buf), MSG_DONTWAIT);
 		fill(want, i);
 		ASSERT_EQ((ssize_t)msg_len[i], r) TH_LOG("message %u", i);
 		ASSERT_EQ(0, memcmp(buf, want, msg_len[i]));
 	}
-	EXPECT_EQ(rec0 + 1, counter("PgmFecRecovered"));
+	EXPECT_EQ(rec0 + 1, pgm_counter("PgmFecRecovered"));
 	close(cs);
 	close(ls);
 	close(s);
@@ -327,48 +221,6 @@ TEST_F(fec, partial_group_on_the_wire_and_rebuilt)
 #define RAW_SPORT	0x4321	/* the raw source's port; GSI 1..6 */
 #define K		8	/* its transmission group size */
 
-static void put32(unsigned char *p, unsigned int v)
-{
-	p[0] = v >> 24;
-	p[1] = v >> 16;
-	p[2] = v >> 8;
-	p[3] = v;
-}
-
-static void set_csum(unsigned char *b, size_t len)
-{
-	unsigned short c;
-
-	b[6] = 0;
-	b[7] = 0;
-	c = csum(b, len);
-	b[6] = c >> 8;
-	b[7] = c & 0xff;
-}
-
-/* Wait up to ten seconds for a counter to reach a value. */
-static long wait_counter(const char *name, long want)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	long v = counter(name);
-	int i;
-
-	for (i = 0; i < 1000 && v < want; i++) {
-		nanosleep(&ts, NULL);
-		v = counter(name);
-	}
-	return v;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-	       (t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 #define T(type)		(1U << (type))
 
 /* The next packet of a type in @types (T() bits) to port @dport within
@@ -378,30 +230,22 @@ static long ms_since(const struct timespec *t0)
 static int wait_pkt(int raw, unsigned int types, unsigned int dport,
 		    struct pkt *p, long ms, struct in_addr *from)
 {
-	struct timespec t0;
+	long long t0 = pgm_now_ns();
+	unsigned char buf[sizeof(p->b)];
+	struct in_addr src;
 	long left;
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((left = ms - ms_since(&t0)) > 0) {
-		struct pollfd pf = { .fd = raw, .events = POLLIN };
-		unsigned char buf[1700];
-		unsigned int ihl;
-		ssize_t r;
+	while ((left = ms - pgm_ms_since(t0)) > 0) {
+		ssize_t r = pgm_recv_raw(raw, buf, sizeof(buf), left, &src);
 
-		if (poll(&pf, 1, left) != 1)
+		if (r < 24 || !(T(buf[4] & 0x0f) & types) ||
+		    pgm_get16(buf + 2) != dport)
 			continue;
-		r = recv(raw, buf, sizeof(buf), 0);
-		if (r < 20)
-			continue;
-		ihl = (buf[0] & 15) * 4;
-		if ((size_t)r < ihl + 24 || !(T(buf[ihl + 4] & 0x0f) & types) ||
-		    (buf[ihl + 2] << 8 | buf[ihl + 3]) != dport)
-			continue;
-		p->len = r - ihl;
-		memcpy(p->b, buf + ihl, p->len);
+		p->len = r;
+		memcpy(p->b, buf, p->len);
 		if (from)
-			memcpy(from, buf + 12, sizeof(*from));
-		return buf[ihl + 4] & 0x0f;
+			*from = src;
+		return buf[4] & 0x0f;
 	}
 	return -1;
 }
@@ -409,7 +253,7 @@ static int wait_pkt(int raw, unsigned int types, unsigned int dport,
 /* Offset of the TSDU of a data packet. */
 static unsigned int tsdu_off(const struct pkt *p)
 {
-	return 24 + (p->b[5] & OPT_PRESENT ? p->b[26] << 8 | p->b[27] : 0);
+	return 24 + (p->b[5] & PGM_F_OPT_PRESENT ? pgm_get16(p->b + 26) : 0);
 }
 
 /* Parity packet @j of a group of @k data blocks of @len bytes, as the
@@ -490,41 +334,24 @@ static void group_parity(unsigned int tg, unsigned char *out)
 	rs_parity(d, K, 0, out, 4);
 }
 
-static void raw_header(unsigned char *b, unsigned char type,
-		       unsigned char opts, size_t tsdu)
-{
-	memset(b, 0, 64);
-	b[0] = RAW_SPORT >> 8;
-	b[1] = RAW_SPORT & 0xff;
-	b[2] = PORT_RCV >> 8;
-	b[3] = PORT_RCV & 0xff;
-	b[4] = type;
-	b[5] = opts;
-	memcpy(b + 8, "\x01\x02\x03\x04\x05\x06", 6);
-	b[14] = tsdu >> 8;
-	b[15] = tsdu & 0xff;
-}
-
 /* An SPM as OpenPGM sends it: OPT_PARITY_PRM with @prm in byte 3 and an
  * uninitialised byte 2, group size K; path NLA 127.0.0.1.
  */
 static size_t raw_spm(unsigned char *b, unsigned int sqn, unsigned int trail,
 		      unsigned int lead, unsigned char prm)
 {
-	raw_header(b, TYPE_SPM, OPT_PRESENT | OPT_NETWORK, 0);
-	put32(b + 16, sqn);
-	put32(b + 20, trail);
-	put32(b + 24, lead);
-	b[29] = 1;				/* AFI IPv4 */
-	put32(b + 32, INADDR_LOOPBACK);
-	b[37] = 4;				/* OPT_LENGTH, total 12 */
-	b[39] = 12;
-	b[40] = OPT_PARITY_PRM | OPT_END;
+	pgm_build_spm(b, RAW_SPORT, PORT_RCV, sqn, trail, lead,
+		      INADDR_LOOPBACK);
+	b[5] = PGM_F_OPT_PRESENT | PGM_F_OPT_NETWORK;
+	b[36] = PGM_O_LENGTH;			/* OPT_LENGTH, total 12 */
+	b[37] = 4;
+	pgm_put16(b + 38, 12);
+	b[40] = PGM_O_PARITY_PRM | PGM_O_END;
 	b[41] = 8;
 	b[42] = 0xf7;				/* OpenPGM's garbage */
 	b[43] = prm;
-	put32(b + 44, K);
-	set_csum(b, 48);
+	pgm_put32(b + 44, K);
+	pgm_set_csum(b, 48);
 	return 48;
 }
 
@@ -533,21 +360,19 @@ static size_t raw_data(unsigned char *b, unsigned char type,
 		       unsigned char opts, unsigned int sqn, unsigned int trail,
 		       const unsigned char *tsdu)
 {
-	raw_header(b, type, opts, 4);
-	put32(b + 16, sqn);
-	put32(b + 20, trail);
-	memcpy(b + 24, tsdu, 4);
-	set_csum(b, 28);
-	return 28;
+	size_t len = pgm_build_data(b, RAW_SPORT, PORT_RCV, type, sqn, trail,
+				    tsdu, 4);
+
+	b[5] = opts;
+	pgm_set_csum(b, len);
+	return len;
 }
 
 static void raw_send(struct __test_metadata *_metadata, int raw,
 		     const struct sockaddr_in *to, const unsigned char *b,
 		     size_t len)
 {
-	ASSERT_EQ((ssize_t)len, sendto(raw, b, len, 0,
-				       (const struct sockaddr *)to,
-				       sizeof(*to)));
+	ASSERT_EQ(0, pgm_inject(raw, b, len, to));
 }
 
 /* The raw source's session at the listener: SPM (lead 95, OPT_PARITY_PRM
@@ -558,28 +383,25 @@ static int raw_session(struct __test_metadata *_metadata, int raw, int ls,
 		       const struct sockaddr_in *g, unsigned char prm,
 		       bool parity)
 {
-	struct pollfd lp = { .fd = ls, .events = POLLIN };
 	unsigned char b[64], t[4];
 	unsigned int sqn;
 
 	raw_send(_metadata, raw, g, b, raw_spm(b, 1, 96, 95, prm));
-	EXPECT_EQ(1, wait_counter("PgmInSpm", 1));
+	EXPECT_EQ(1, pgm_wait_counter("PgmInSpm", 1, WAIT_MS));
 	for (sqn = 96; sqn < 128; sqn++) {
 		if (sqn == 119)
 			continue;		/* lost */
 		msg(t, sqn);
 		raw_send(_metadata, raw, g, b,
-			 raw_data(b, TYPE_ODATA, 0, sqn, 96, t));
+			 raw_data(b, PGM_T_ODATA, 0, sqn, 96, t));
 		if (parity && (sqn == 103 || sqn == 111)) {
 			group_parity(sqn + 1 - K, t);
 			raw_send(_metadata, raw, g, b,
-				 raw_data(b, TYPE_ODATA, OPT_PARITY,
+				 raw_data(b, PGM_T_ODATA, PGM_F_OPT_PARITY,
 					  sqn + 1 - K, 96, t));
 		}
 	}
-	if (poll(&lp, 1, 10000) != 1)
-		return -1;
-	return accept(ls, NULL, NULL);
+	return pgm_accept_within(ls, 10000);
 }
 
 /* Messages 96 to 127, in order. */
@@ -590,10 +412,8 @@ static void read_all(struct __test_metadata *_metadata, int cs)
 	unsigned int sqn;
 
 	for (sqn = 96; sqn < 128; sqn++) {
-		struct pollfd p = { .fd = cs, .events = POLLIN };
-
-		ASSERT_EQ(1, poll(&p, 1, 10000)) TH_LOG("sequence %u", sqn);
-		ASSERT_EQ(4, recv(cs, buf, sizeof(buf), MSG_DONTWAIT));
+		ASSERT_EQ(4, pgm_recv_within(cs, buf, sizeof(buf), 10000))
+			TH_LOG("sequence %u", sqn);
 		msg(want, sqn);
 		ASSERT_EQ(0, memcmp(buf, want, 4)) TH_LOG("sequence %u", sqn);
 	}
@@ -622,20 +442,20 @@ TEST_F(fec, openpgm_p_only_source_is_reread_as_ondemand)
 	cs = raw_session(_metadata, self->raw, ls, &self->rcv_g, 0x02, false);
 	ASSERT_LE(0, cs);
 
-	ASSERT_EQ(TYPE_NAK, wait_pkt(self->raw, T(TYPE_NAK), RAW_SPORT, p,
-				     10000, NULL))
+	ASSERT_EQ(PGM_T_NAK, wait_pkt(self->raw, T(PGM_T_NAK), RAW_SPORT, p,
+				      10000, NULL))
 		TH_LOG("no NAK");
-	EXPECT_EQ(0, p->b[5] & OPT_PARITY) TH_LOG("a parity NAK");
-	EXPECT_EQ(119, get32(p->b + 16));
-	EXPECT_EQ(1, counter("PgmFecPrmSwapped"));
-	EXPECT_EQ(0, counter("PgmOutParityNak"));
+	EXPECT_EQ(0, p->b[5] & PGM_F_OPT_PARITY) TH_LOG("a parity NAK");
+	EXPECT_EQ(119, pgm_get32(p->b + 16));
+	EXPECT_EQ(1, pgm_counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, pgm_counter("PgmOutParityNak"));
 
 	msg(t, 119);
 	raw_send(_metadata, self->raw, &self->rcv_g, b,
-		 raw_data(b, TYPE_RDATA, 0, 119, 96, t));
+		 raw_data(b, PGM_T_RDATA, 0, 119, 96, t));
 	read_all(_metadata, cs);
-	EXPECT_EQ(1, counter("PgmFecPrmSwapped"));
-	EXPECT_EQ(0, counter("PgmOutParityNak"));
+	EXPECT_EQ(1, pgm_counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, pgm_counter("PgmOutParityNak"));
 	close(cs);
 	close(ls);
 	free(p);
@@ -660,21 +480,21 @@ TEST_F(fec, p_only_source_with_parity_odata_stays_proactive)
 	cs = raw_session(_metadata, self->raw, ls, &self->rcv_g, 0x02, true);
 	ASSERT_LE(0, cs);
 
-	ASSERT_EQ(TYPE_NAK, wait_pkt(self->raw, T(TYPE_NAK), RAW_SPORT, p,
-				     10000, NULL))
+	ASSERT_EQ(PGM_T_NAK, wait_pkt(self->raw, T(PGM_T_NAK), RAW_SPORT, p,
+				      10000, NULL))
 		TH_LOG("no NAK");
-	EXPECT_EQ(0, p->b[5] & OPT_PARITY) TH_LOG("a parity NAK");
-	EXPECT_EQ(119, get32(p->b + 16));
-	EXPECT_EQ(2, counter("PgmInParity"));
-	EXPECT_EQ(0, counter("PgmFecPrmSwapped"));
-	EXPECT_EQ(0, counter("PgmOutParityNak"));
+	EXPECT_EQ(0, p->b[5] & PGM_F_OPT_PARITY) TH_LOG("a parity NAK");
+	EXPECT_EQ(119, pgm_get32(p->b + 16));
+	EXPECT_EQ(2, pgm_counter("PgmInParity"));
+	EXPECT_EQ(0, pgm_counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, pgm_counter("PgmOutParityNak"));
 
 	msg(t, 119);
 	raw_send(_metadata, self->raw, &self->rcv_g, b,
-		 raw_data(b, TYPE_RDATA, 0, 119, 96, t));
+		 raw_data(b, PGM_T_RDATA, 0, 119, 96, t));
 	read_all(_metadata, cs);
-	EXPECT_EQ(0, counter("PgmFecPrmSwapped"));
-	EXPECT_EQ(0, counter("PgmOutParityNak"));
+	EXPECT_EQ(0, pgm_counter("PgmFecPrmSwapped"));
+	EXPECT_EQ(0, pgm_counter("PgmOutParityNak"));
 	close(cs);
 	close(ls);
 	free(p);
@@ -705,8 +525,8 @@ static int module_source(struct __test_metadata *_metadata, int raw,
 		msg(t, i);
 		EXPECT_EQ(4, send(s, t, 4, 0));
 	}
-	EXPECT_EQ(TYPE_ODATA, wait_pkt(raw, T(TYPE_ODATA), PORT_SRC, p, 10000,
-				       addr));
+	EXPECT_EQ(PGM_T_ODATA, wait_pkt(raw, T(PGM_T_ODATA), PORT_SRC, p,
+					10000, addr));
 	return s;
 }
 
@@ -727,26 +547,26 @@ static size_t nak(unsigned char *b, const struct pkt *odata,
 	b[1] = PORT_SRC & 0xff;
 	b[2] = odata->b[0];			/* the source's port */
 	b[3] = odata->b[1];
-	b[4] = TYPE_NAK;
+	b[4] = PGM_T_NAK;
 	b[5] = flags;
 	memcpy(b + 8, odata->b + 8, 6);		/* its GSI */
-	put32(b + 16, sqn);
+	pgm_put32(b + 16, sqn);
 	b[21] = 1;
 	memcpy(b + 24, addr, 4);
 	b[29] = 1;
 	memcpy(b + 32, grp, 4);
 	if (nlist) {
-		b[5] |= OPT_PRESENT | OPT_NETWORK;
+		b[5] |= PGM_F_OPT_PRESENT | PGM_F_OPT_NETWORK;
 		b[37] = 4;			/* OPT_LENGTH */
 		b[39] = 8 + 4 * nlist;
-		b[40] = OPT_NAK_LIST | OPT_END;
+		b[40] = PGM_O_NAK_LIST | PGM_O_END;
 		b[41] = 4 + 4 * nlist;
 		b[42] = byte2;
 		for (i = 0; i < nlist; i++)
-			put32(b + 44 + 4 * i, sqn + 1 + i);
+			pgm_put32(b + 44 + 4 * i, sqn + 1 + i);
 		len = 44 + 4 * nlist;
 	}
-	set_csum(b, len);
+	pgm_set_csum(b, len);
 	return len;
 }
 
@@ -761,8 +581,8 @@ TEST_F(fec, openpgm_nak_list_garbage_byte_is_answered)
 	struct sockaddr_in to = { .sin_family = AF_INET };
 	struct pkt *p = calloc(2, sizeof(*p)), *q;
 	unsigned int first, seen = 0, ncf = 0, sqn;
-	long bad0 = counter("PgmInMalformed");
-	struct timespec t0;
+	long bad0 = pgm_counter("PgmInMalformed");
+	long long t0;
 	unsigned char b[64];
 	long o;
 	int s;
@@ -772,36 +592,36 @@ TEST_F(fec, openpgm_nak_list_garbage_byte_is_answered)
 	s = module_source(_metadata, self->raw, &self->src_g, NULL, 4, p,
 			  &to.sin_addr);
 	ASSERT_LE(0, s);
-	first = get32(p->b + 16);
+	first = pgm_get32(p->b + 16);
 	raw_send(_metadata, self->raw, &to, b,
 		 nak(b, p, &to.sin_addr, &self->src_g.sin_addr, 0, first, 2,
 		     0xf7));
 
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((!ncf || seen != 7) && ms_since(&t0) < 10000) {
-		int type = wait_pkt(self->raw, T(TYPE_NCF) | T(TYPE_RDATA),
+	t0 = pgm_now_ns();
+	while ((!ncf || seen != 7) && pgm_ms_since(t0) < 10000) {
+		int type = wait_pkt(self->raw, T(PGM_T_NCF) | T(PGM_T_RDATA),
 				    PORT_SRC, q, 100, NULL);
 
-		if (type == TYPE_NCF) {
+		if (type == PGM_T_NCF) {
 			ncf++;
-			EXPECT_EQ(first, get32(q->b + 16));
-			o = opt_off(q, 20, OPT_NAK_LIST);
+			EXPECT_EQ(first, pgm_get32(q->b + 16));
+			o = opt_off(q, 20, PGM_O_NAK_LIST);
 			ASSERT_LT(0, o);
 			EXPECT_EQ(12, q->b[o + 1]);
 			EXPECT_EQ(0, q->b[o + 2]);	/* ours: zero */
-			EXPECT_EQ(first + 1, get32(q->b + o + 4));
-			EXPECT_EQ(first + 2, get32(q->b + o + 8));
-		} else if (type == TYPE_RDATA) {
-			sqn = get32(q->b + 16);
+			EXPECT_EQ(first + 1, pgm_get32(q->b + o + 4));
+			EXPECT_EQ(first + 2, pgm_get32(q->b + o + 8));
+		} else if (type == PGM_T_RDATA) {
+			sqn = pgm_get32(q->b + 16);
 			if (sqn - first < 3)
 				seen |= 1 << (sqn - first);
 		}
 	}
 	EXPECT_EQ(1, ncf);
 	EXPECT_EQ(7, seen) TH_LOG("repaired: %#x", seen);
-	EXPECT_EQ(1, counter("PgmInNak"));
-	EXPECT_EQ(3, counter("PgmInNakSeqs"));
-	EXPECT_EQ(bad0, counter("PgmInMalformed"));
+	EXPECT_EQ(1, pgm_counter("PgmInNak"));
+	EXPECT_EQ(3, pgm_counter("PgmInNakSeqs"));
+	EXPECT_EQ(bad0, pgm_counter("PgmInMalformed"));
 	close(s);
 	free(p);
 }
@@ -823,7 +643,7 @@ TEST_F(fec, ondemand_source_rfc_bits_and_zero_based_count)
 	struct pkt *p = calloc(3, sizeof(*p)), *q, *sp;
 	unsigned char blk[K][4], *d[K], want[4], b[64];
 	unsigned int tg, i, seen = 0, nparity = 0, ncf = 0, ndata = 1, spm = 0;
-	struct timespec t0;
+	long long t0;
 	long o;
 	int s;
 
@@ -837,46 +657,46 @@ TEST_F(fec, ondemand_source_rfc_bits_and_zero_based_count)
 	s = module_source(_metadata, self->raw, &self->src_g, &f, K, p,
 			  &to.sin_addr);
 	ASSERT_LE(0, s);
-	tg = get32(p->b + 16);
+	tg = pgm_get32(p->b + 16);
 	ASSERT_EQ(0, tg % K);
 	/* The rest of the group, and an SPM. */
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while ((ndata < K || !spm) && ms_since(&t0) < 10000) {
-		int type = wait_pkt(self->raw, T(TYPE_ODATA) | T(TYPE_SPM),
+	t0 = pgm_now_ns();
+	while ((ndata < K || !spm) && pgm_ms_since(t0) < 10000) {
+		int type = wait_pkt(self->raw, T(PGM_T_ODATA) | T(PGM_T_SPM),
 				    PORT_SRC, q, 100, NULL);
 
-		if (type == TYPE_ODATA)
+		if (type == PGM_T_ODATA)
 			ndata++;
-		else if (type == TYPE_SPM && !spm++)
+		else if (type == PGM_T_SPM && !spm++)
 			memcpy(sp, q, sizeof(*q));
 	}
 	ASSERT_EQ(K, ndata);
 	ASSERT_EQ(1, !!spm) TH_LOG("no SPM");
 
 	/* Its SPM: OPT_PARITY_PRM, group size K, O bit only. */
-	o = opt_off(sp, 20, OPT_PARITY_PRM);
+	o = opt_off(sp, 20, PGM_O_PARITY_PRM);
 	ASSERT_LT(0, o);
 	EXPECT_EQ(0, sp->b[o + 2]);
 	EXPECT_EQ(0x01, sp->b[o + 3]);
-	EXPECT_EQ(K, opt32(sp, 20, OPT_PARITY_PRM));
+	EXPECT_EQ(K, opt32(sp, 20, PGM_O_PARITY_PRM));
 
 	raw_send(_metadata, self->raw, &to, b,
-		 nak(b, p, &to.sin_addr, &self->src_g.sin_addr, OPT_PARITY,
-		     tg | 1, 0, 0));
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (ms_since(&t0) < 3000) {
-		int type = wait_pkt(self->raw, T(TYPE_NCF) | T(TYPE_RDATA),
+		 nak(b, p, &to.sin_addr, &self->src_g.sin_addr,
+		     PGM_F_OPT_PARITY, tg | 1, 0, 0));
+	t0 = pgm_now_ns();
+	while (pgm_ms_since(t0) < 3000) {
+		int type = wait_pkt(self->raw, T(PGM_T_NCF) | T(PGM_T_RDATA),
 				    PORT_SRC, q, 100, NULL);
 
-		if (type == TYPE_NCF) {
+		if (type == PGM_T_NCF) {
 			ncf++;
-			EXPECT_EQ(OPT_PARITY, q->b[5] & OPT_PARITY);
-			EXPECT_EQ(tg | 1, get32(q->b + 16));
+			EXPECT_EQ(PGM_F_OPT_PARITY, q->b[5] & PGM_F_OPT_PARITY);
+			EXPECT_EQ(tg | 1, pgm_get32(q->b + 16));
 		}
-		if (type != TYPE_RDATA)
+		if (type != PGM_T_RDATA)
 			continue;
-		ASSERT_EQ(OPT_PARITY, q->b[5] & OPT_PARITY);
-		i = get32(q->b + 16) - tg;
+		ASSERT_EQ(PGM_F_OPT_PARITY, q->b[5] & PGM_F_OPT_PARITY);
+		i = pgm_get32(q->b + 16) - tg;
 		ASSERT_GT(2, i) TH_LOG("parity sequence %u", tg + i);
 		rs_parity(d, K, i, want, 4);
 		ASSERT_EQ(4, q->b[14] << 8 | q->b[15]);
@@ -888,7 +708,7 @@ TEST_F(fec, ondemand_source_rfc_bits_and_zero_based_count)
 	EXPECT_EQ(1, ncf);
 	EXPECT_EQ(2, nparity);
 	EXPECT_EQ(3, seen);
-	EXPECT_EQ(1, counter("PgmInParityNak"));
+	EXPECT_EQ(1, pgm_counter("PgmInParityNak"));
 	close(s);
 	free(p);
 }
@@ -918,7 +738,7 @@ TEST_F(fec, openpgm_prm_option_swaps_the_bits)
 					 .fec_proactive_packets = c[i].h,
 					 .fec_group_size = K,
 					 .fec_ondemand_parity_enabled = 1 };
-		struct timespec t0;
+		long long t0;
 
 		s = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 		ASSERT_LE(0, s);
@@ -955,17 +775,17 @@ TEST_F(fec, openpgm_prm_option_swaps_the_bits)
 		ASSERT_EQ(0, getsockname(s, (struct sockaddr *)&me, &len));
 		/* This socket's SPM: the last one's may still drain. */
 		spm = 0;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		while (!spm && ms_since(&t0) < 10000)
-			spm = wait_pkt(self->raw, T(TYPE_SPM), PORT_SRC, q, 100,
-				       NULL) == TYPE_SPM &&
+		t0 = pgm_now_ns();
+		while (!spm && pgm_ms_since(t0) < 10000)
+			spm = wait_pkt(self->raw, T(PGM_T_SPM), PORT_SRC, q,
+				       100, NULL) == PGM_T_SPM &&
 			      !memcmp(q->b, &me.sin_port, 2);
 		ASSERT_EQ(1, spm) TH_LOG("no SPM");
-		o = opt_off(q, 20, OPT_PARITY_PRM);
+		o = opt_off(q, 20, PGM_O_PARITY_PRM);
 		ASSERT_LT(0, o);
 		EXPECT_EQ(0, q->b[o + 2]);
 		EXPECT_EQ(c[i].prm, q->b[o + 3]) TH_LOG("h %u", c[i].h);
-		EXPECT_EQ(K, opt32(q, 20, OPT_PARITY_PRM));
+		EXPECT_EQ(K, opt32(q, 20, PGM_O_PARITY_PRM));
 		close(s);
 	}
 	free(q);

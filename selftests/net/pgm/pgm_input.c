@@ -7,9 +7,7 @@
  */
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
@@ -17,80 +15,37 @@
 #include <linux/pgm.h>
 
 #include "../../kselftest_harness.h"
+#include "pgm_test.h"
 
-#define PGM_TYPE_ODATA	0x04
-#define PGM_TYPE_SPMR	0x0c
+/* A counter moves when lo delivers the packet, normally before sendto()
+ * returns; the wait ends as soon as it has. Its bound is for a loaded
+ * debug kernel, where softirq work may wait for ksoftirqd.
+ */
+#define WAIT_MS		10000
 
-static long counter(const char *name)
-{
-	char key[64];
-	long val, found = -1;
-	FILE *f = fopen("/proc/net/pgm/snmp", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &val) == 2)
-		if (!strcmp(key, name))
-			found = val;
-	fclose(f);
-	return found;
-}
-
-/* Wait up to a second for a counter to reach a value. */
-static long wait_counter(const char *name, long want)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	long v = counter(name);
-	int i;
-
-	for (i = 0; i < 100 && v < want; i++) {
-		nanosleep(&ts, NULL);
-		v = counter(name);
-	}
-	return v;
-}
-
-static unsigned short csum(const unsigned char *p, size_t len)
-{
-	unsigned long sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		sum += p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	sum = ~sum & 0xffff;
-	return sum ? sum : 0xffff;
-}
+#define INJECT(len)	pgm_inject(self->fd, self->buf, (len), &self->dst)
 
 /*
- * A packet: common header, then for ODATA sqn and trail and a payload.
+ * A packet: common header, then for ODATA sqn 1, trail 0 and a payload.
  * fix_csum: 1 correct, 0 leave zero, -1 wrong.
  */
 static size_t build(unsigned char *buf, unsigned char type, int fix_csum)
 {
-	size_t len = 16;
-	unsigned short c;
+	size_t len = PGM_HDR_LEN;
 
 	memset(buf, 0, 64);
-	buf[0] = 0x12; buf[1] = 0x34;		/* sport */
-	buf[2] = 0x1d; buf[3] = 0x4c;		/* dport 7500 */
-	buf[4] = type;
-	memcpy(buf + 8, "\x01\x02\x03\x04\x05\x06", 6);	/* GSI */
-	if ((type & 0x0f) == PGM_TYPE_ODATA) {
-		buf[19] = 1;			/* sqn 1 */
-		memcpy(buf + 24, "payload!", 8);
-		buf[15] = 8;			/* TSDU length */
-		len = 32;
-	}
-	if (fix_csum) {
-		c = csum(buf, len);
-		if (fix_csum < 0)
-			c ^= 0x5555;
-		buf[6] = c >> 8;
-		buf[7] = c & 0xff;
+	if ((type & 0x0f) == PGM_T_ODATA)
+		len = pgm_build_data(buf, 0x1234, 7500, type, 1, 0,
+				     "payload!", 8);
+	else
+		pgm_build_hdr(buf, 0x1234, 7500, type, 0, 0);
+	if (fix_csum)
+		pgm_set_csum(buf, len);
+	else
+		pgm_put16(buf + 6, 0);
+	if (fix_csum < 0) {
+		buf[6] ^= 0x55;
+		buf[7] ^= 0x55;
 	}
 	return len;
 }
@@ -104,12 +59,10 @@ FIXTURE(raw)
 
 FIXTURE_SETUP(raw)
 {
-	self->fd = socket(AF_INET, SOCK_RAW, IPPROTO_PGM);
+	self->fd = pgm_raw_socket();
 	ASSERT_LE(0, self->fd) TH_LOG("raw socket: %s", strerror(errno));
-	memset(&self->dst, 0, sizeof(self->dst));
-	self->dst.sin_family = AF_INET;
-	self->dst.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	ASSERT_LE(0, counter("PgmInPkts")) TH_LOG("no /proc/net/pgm/snmp");
+	self->dst = pgm_sin("127.0.0.1", 0);
+	ASSERT_LE(0, pgm_counter("PgmInPkts")) TH_LOG("no /proc/net/pgm/snmp");
 }
 
 FIXTURE_TEARDOWN(raw)
@@ -117,76 +70,67 @@ FIXTURE_TEARDOWN(raw)
 	close(self->fd);
 }
 
-/* 0 when the whole packet went out. */
-static int inject(int fd, const struct sockaddr_in *dst,
-		  const unsigned char *buf, size_t len)
-{
-	ssize_t n = sendto(fd, buf, len, 0, (const struct sockaddr *)dst,
-			   sizeof(*dst));
-
-	return n == (ssize_t)len ? 0 : -1;
-}
-
 TEST_F(raw, valid_packet_without_socket)
 {
-	long pkts = counter("PgmInPkts");
-	long nosock = counter("PgmInNoSocket");
+	long pkts = pgm_counter("PgmInPkts");
+	long nosock = pgm_counter("PgmInNoSocket");
 
-	ASSERT_EQ(0, inject(self->fd, &self->dst, self->buf,
-			    build(self->buf, PGM_TYPE_ODATA, 1)));
-	ASSERT_EQ(nosock + 1, wait_counter("PgmInNoSocket", nosock + 1));
-	ASSERT_EQ(pkts + 1, counter("PgmInPkts"));
+	ASSERT_EQ(0, INJECT(build(self->buf, PGM_T_ODATA, 1)));
+	ASSERT_EQ(nosock + 1,
+		  pgm_wait_counter("PgmInNoSocket", nosock + 1, WAIT_MS));
+	ASSERT_EQ(pkts + 1, pgm_counter("PgmInPkts"));
 }
 
 TEST_F(raw, bad_checksum)
 {
-	long errs = counter("PgmInCsumErrors");
-	long nosock = counter("PgmInNoSocket");
+	long errs = pgm_counter("PgmInCsumErrors");
+	long nosock = pgm_counter("PgmInNoSocket");
 
-	ASSERT_EQ(0, inject(self->fd, &self->dst, self->buf,
-			    build(self->buf, PGM_TYPE_ODATA, -1)));
-	ASSERT_EQ(errs + 1, wait_counter("PgmInCsumErrors", errs + 1));
-	ASSERT_EQ(nosock, counter("PgmInNoSocket"));
+	ASSERT_EQ(0, INJECT(build(self->buf, PGM_T_ODATA, -1)));
+	ASSERT_EQ(errs + 1,
+		  pgm_wait_counter("PgmInCsumErrors", errs + 1, WAIT_MS));
+	ASSERT_EQ(nosock, pgm_counter("PgmInNoSocket"));
 }
 
 /* The checksum is mandatory on data packets... */
 TEST_F(raw, zero_checksum_on_data)
 {
-	long errs = counter("PgmInCsumErrors");
+	long errs = pgm_counter("PgmInCsumErrors");
 
-	ASSERT_EQ(0, inject(self->fd, &self->dst, self->buf,
-			    build(self->buf, PGM_TYPE_ODATA, 0)));
-	ASSERT_EQ(errs + 1, wait_counter("PgmInCsumErrors", errs + 1));
+	ASSERT_EQ(0, INJECT(build(self->buf, PGM_T_ODATA, 0)));
+	ASSERT_EQ(errs + 1,
+		  pgm_wait_counter("PgmInCsumErrors", errs + 1, WAIT_MS));
 }
 
 /* ...and optional elsewhere: zero means "not computed". */
 TEST_F(raw, zero_checksum_on_spmr)
 {
-	long errs = counter("PgmInCsumErrors");
-	long nosock = counter("PgmInNoSocket");
+	long errs = pgm_counter("PgmInCsumErrors");
+	long nosock = pgm_counter("PgmInNoSocket");
 
-	ASSERT_EQ(0, inject(self->fd, &self->dst, self->buf,
-			    build(self->buf, PGM_TYPE_SPMR, 0)));
-	ASSERT_EQ(nosock + 1, wait_counter("PgmInNoSocket", nosock + 1));
-	ASSERT_EQ(errs, counter("PgmInCsumErrors"));
+	ASSERT_EQ(0, INJECT(build(self->buf, PGM_T_SPMR, 0)));
+	ASSERT_EQ(nosock + 1,
+		  pgm_wait_counter("PgmInNoSocket", nosock + 1, WAIT_MS));
+	ASSERT_EQ(errs, pgm_counter("PgmInCsumErrors"));
 }
 
 TEST_F(raw, truncated_header)
 {
-	long bad = counter("PgmInMalformed");
+	long bad = pgm_counter("PgmInMalformed");
 
-	build(self->buf, PGM_TYPE_SPMR, 1);
-	ASSERT_EQ(0, inject(self->fd, &self->dst, self->buf, 9));
-	ASSERT_EQ(bad + 1, wait_counter("PgmInMalformed", bad + 1));
+	build(self->buf, PGM_T_SPMR, 1);
+	ASSERT_EQ(0, INJECT(9));
+	ASSERT_EQ(bad + 1,
+		  pgm_wait_counter("PgmInMalformed", bad + 1, WAIT_MS));
 }
 
 TEST_F(raw, unknown_version)
 {
-	long bad = counter("PgmInMalformed");
+	long bad = pgm_counter("PgmInMalformed");
 
-	ASSERT_EQ(0, inject(self->fd, &self->dst, self->buf,
-			    build(self->buf, 0x40 | PGM_TYPE_SPMR, 1)));
-	ASSERT_EQ(bad + 1, wait_counter("PgmInMalformed", bad + 1));
+	ASSERT_EQ(0, INJECT(build(self->buf, 0x40 | PGM_T_SPMR, 1)));
+	ASSERT_EQ(bad + 1,
+		  pgm_wait_counter("PgmInMalformed", bad + 1, WAIT_MS));
 }
 
 TEST_HARNESS_MAIN

@@ -33,10 +33,7 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
-trap 'pgm_lib_kill_pids; pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+pgm_lib_setup
 
 count=$(pgm_lib_scale 2000)
 # OpenPGM's clock: CLOCK_MONOTONIC, not its default gettimeofday(), which
@@ -51,17 +48,7 @@ linger=$(awk -v s="${PGM_TEST_SCALE:-1}" 'BEGIN { print (s < 1) ? 6 : 3 }')
 # receiver's link.
 cell_begin()
 {
-	pgm_lib_tag=$(printf '%04x' $RANDOM)
-	pgm_lib_topo_bridge 1 || return 1
-	pgm_lib_netem 1 loss "${1:-2%}"
-}
-
-cell_end()
-{
-	pgm_lib_kill_pids
-	pgm_lib_topo_cleanup
-	pgm_lib_namespaces=()
-	pgm_lib_rcv=()
+	pgm_lib_topo 1 loss "${1:-2%}"
 }
 
 # from_opgm NAME OPGM_ARGS XFER_ARGS: OpenPGM sends, the module receives.
@@ -108,7 +95,7 @@ from_opgm()
 			0/0 "$(pgm_lib_counter PgmOutParityNak "$r")/$(pgm_lib_counter PgmInCsumErrors "$r")"
 		;;
 	esac
-	cell_end
+	pgm_lib_topo_end
 }
 
 # to_opgm NAME SIZES XFER_ARGS OPGM_ARGS: the module sends, OpenPGM
@@ -167,7 +154,7 @@ to_opgm()
 			"$(pgm_lib_counter PgmInUdp "$s")" 0
 		;;
 	esac
-	cell_end
+	pgm_lib_topo_end
 }
 
 # The debug lane's kernel is about 60 times slower: there, within the

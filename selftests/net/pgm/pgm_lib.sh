@@ -2,7 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Helpers shared by the PGM selftest scripts: TAP results, counters,
-# network namespaces.
+# network namespaces. A script starts with
+#
+#	cd "$(dirname "$0")" || exit 1
+#	. ./pgm_lib.sh
+#	pgm_lib_setup [--receivers N] [--netem "ARGS"] [--no-tmp]
+#
+# (see pgm_lib_setup, at the end).
 
 readonly KSFT_PASS=0
 readonly KSFT_FAIL=1
@@ -225,6 +231,34 @@ pgm_lib_topo_cleanup()
 	pgm_lib_cleanup
 }
 
+# pgm_lib_topo N [NETEM ARGS...]: the bridge topology with N receivers,
+# NETEM ARGS (if any) on every receiver's link; after pgm_lib_topo_end,
+# another one, with a new device tag. Non-zero if it could not be built.
+_pgm_lib_topo_built=
+pgm_lib_topo()
+{
+	local n=$1 i
+
+	shift
+	[ -z "$_pgm_lib_topo_built" ] || pgm_lib_tag=$(printf '%04x' $RANDOM)
+	_pgm_lib_topo_built=1
+	pgm_lib_topo_bridge "$n" || return 1
+	[ $# -gt 0 ] || return 0
+	for ((i = 1; i <= n; i++)); do
+		pgm_lib_netem "$i" "$@" || return 1
+	done
+}
+
+# pgm_lib_topo_end: the topology's processes, devices and namespaces go
+# (and are forgotten), so that another can be built.
+pgm_lib_topo_end()
+{
+	pgm_lib_kill_pids
+	pgm_lib_topo_cleanup
+	pgm_lib_namespaces=()
+	pgm_lib_rcv=()
+}
+
 # pgm_lib_kv KEY < lines: the value of KEY=VALUE in the first line having it.
 pgm_lib_kv()
 {
@@ -420,4 +454,61 @@ pgm_lib_kill_pids()
 	done
 	pgm_lib_pids=()
 	pgm_lib_send_pid=
+}
+
+# pgm_lib_setup [--receivers N] [--netem "ARGS"] [--no-tmp]: the start of
+# a test script, once it has sourced this file: skip unless root, begin
+# TAP, make a scratch directory $tmp (unless --no-tmp), and clean up at
+# exit: the commands given to pgm_lib_on_exit, then stop the processes
+# started here, remove the topology, the namespaces and $tmp.
+#   --receivers N   build the bridge topology with N receivers
+#                   (pgm_lib_topo); skip every test if it cannot be built
+#   --netem ARGS    impair every receiver's link with netem ARGS (one
+#                   string, split at blanks: "loss 5% duplicate 1%")
+tmp=
+_pgm_lib_exit_cmds=()
+# shellcheck disable=SC2120 # every option is optional
+pgm_lib_setup()
+{
+	local receivers='' want_tmp=1
+	local -a netem=()
+
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--receivers) receivers=$2; shift ;;
+		--netem) read -r -a netem <<< "$2"; shift ;;
+		--no-tmp) want_tmp= ;;
+		*) echo "pgm_lib_setup: unknown option '$1'" >&2; exit 2 ;;
+		esac
+		shift
+	done
+	pgm_lib_require_root
+	pgm_lib_begin
+	trap _pgm_lib_exit EXIT
+	[ -z "$want_tmp" ] || tmp=$(mktemp -d)
+	[ -z "$receivers" ] || pgm_lib_topo "$receivers" "${netem[@]}" ||
+		pgm_lib_skip_all "cannot build the topology"
+}
+
+# pgm_lib_on_exit CMD: at exit, eval CMD before pgm_lib_setup's own
+# cleanup (in the order given).
+pgm_lib_on_exit()
+{
+	_pgm_lib_exit_cmds+=("$1")
+}
+
+_pgm_lib_exit()
+{
+	local cmd
+
+	for cmd in "${_pgm_lib_exit_cmds[@]}"; do
+		eval "$cmd"
+	done
+	pgm_lib_kill_pids
+	if [ -n "$_pgm_lib_topo_built" ]; then
+		pgm_lib_topo_cleanup
+	else
+		pgm_lib_cleanup
+	fi
+	[ -z "$tmp" ] || rm -rf "$tmp"
 }

@@ -20,18 +20,11 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
-trap 'pgm_lib_kill_pids; pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+pgm_lib_setup --receivers 3 \
+	--netem "delay 1ms reorder 90% loss 5% duplicate 1%"
 count=$(pgm_lib_scale 3000)
 seed=$RANDOM
 sizes=1:4000
-
-pgm_lib_topo_bridge 3 || pgm_lib_skip_all "cannot build the topology"
-for i in 1 2 3; do
-	pgm_lib_netem "$i" delay 1ms reorder 90% loss 5% duplicate 1%
-done
 
 modes=("" --threads --nonblock)
 for i in 1 2 3; do

@@ -10,8 +10,7 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
+pgm_lib_setup --no-tmp
 
 modprobe_path=$(cat /proc/sys/kernel/modprobe)
 holder=
@@ -21,9 +20,8 @@ restore()
 	[ -z "$holder" ] || kill "$holder" 2> /dev/null
 	echo "$modprobe_path" > /proc/sys/kernel/modprobe
 	pgm_lib_module_loaded || modprobe pgm
-	pgm_lib_cleanup
 }
-trap restore EXIT
+pgm_lib_on_exit restore
 
 # hold_sockets TYPE N [NETNS]: keep N sockets open in the background.
 hold_sockets()

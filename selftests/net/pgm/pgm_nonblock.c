@@ -9,37 +9,22 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/pgm.h>
 
 #include "../../kselftest_harness.h"
+#include "pgm_test.h"
 
 __attribute__((constructor)) static void own_netns(void)
 {
-	if (unshare(CLONE_NEWNET) ||
-	    system("ip link set lo up && ip route add 224.0.0.0/4 dev lo"))
+	if (pgm_netns_lo())
 		exit(KSFT_SKIP);
-}
-
-static struct sockaddr_in group_addr(const char *g, unsigned short port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	inet_pton(AF_INET, g, &a.sin_addr);
-	return a;
-}
-
-static void nonblock(int fd)
-{
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
 static int poll1(int fd, short events, int ms)
@@ -65,19 +50,19 @@ FIXTURE_SETUP(pair)
 {
 	struct rm_send_window w = { 10000, 200, 0 };
 
-	self->g = group_addr("239.9.9.10", 7710);
+	self->g = pgm_sin("239.9.9.10", 7710);
 	self->ls = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 	self->src = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 	ASSERT_LE(0, self->ls);
 	ASSERT_LE(0, self->src);
 	ASSERT_EQ(0, bind(self->ls, (struct sockaddr *)&self->g, sizeof(self->g)));
 	ASSERT_EQ(0, listen(self->ls, 4));
-	nonblock(self->ls);
+	pgm_set_nonblock(self->ls);
 	ASSERT_EQ(0, setsockopt(self->src, SOL_PGM, RM_RATE_WINDOW_SIZE, &w,
 				sizeof(w)));
 	ASSERT_EQ(0, connect(self->src, (struct sockaddr *)&self->g,
 			     sizeof(self->g)));
-	nonblock(self->src);
+	pgm_set_nonblock(self->src);
 }
 
 FIXTURE_TEARDOWN(pair)
@@ -158,9 +143,9 @@ TEST_F(pair, message_too_big)
 
 TEST(role_errors)
 {
-	struct sockaddr_in g = group_addr("239.9.9.11", 7711);
-	struct sockaddr_in uni = group_addr("10.1.2.3", 7711);
-	struct sockaddr_in nport = group_addr("239.9.9.11", 0);
+	struct sockaddr_in g = pgm_sin("239.9.9.11", 7711);
+	struct sockaddr_in uni = pgm_sin("10.1.2.3", 7711);
+	struct sockaddr_in nport = pgm_sin("239.9.9.11", 0);
 	int a = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 	int b = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 	char buf[10];

@@ -18,15 +18,11 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
-trap 'pgm_lib_kill_pids; pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+pgm_lib_setup --receivers 2
 
 n=$(pgm_lib_scale 300)
 count=$((3 * n))
 seed=$RANDOM
-pgm_lib_topo_bridge 2 || pgm_lib_skip_all "cannot build the topology"
 
 pgm_lib_recv_start "${pgm_lib_rcv[1]}" "$tmp/r1" -x "$seed" -n "$count" -s 1:1000 -T 120
 pgm_lib_recv_start "${pgm_lib_rcv[2]}" "$tmp/r2" -x "$seed" -n "$count" -s 1:1000 -T 120 \

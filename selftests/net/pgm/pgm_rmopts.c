@@ -13,28 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
-#include <sched.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <linux/pgm.h>
 
 #include "../../kselftest_harness.h"
+#include "pgm_test.h"
 
 #define GROUP	"239.9.9.9"
 
 __attribute__((constructor)) static void own_netns(void)
 {
-	if (unshare(CLONE_NEWNET) ||
-	    system("ip link set lo up && ip route add 224.0.0.0/4 dev lo"))
+	if (pgm_netns_lo())
 		exit(KSFT_SKIP);
-}
-
-static struct sockaddr_in group_addr(unsigned short port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	inet_pton(AF_INET, GROUP, &a.sin_addr);
-	return a;
 }
 
 static int set_u32(int fd, int name, __u32 v)
@@ -331,7 +322,8 @@ TEST_F(opts, fec_round_trips)
  */
 TEST_F(opts, fec_after_connect)
 {
-	struct sockaddr_in g = group_addr(7705), g2 = group_addr(7706);
+	struct sockaddr_in g2 = pgm_sin(GROUP, 7706);
+	struct sockaddr_in g = pgm_sin(GROUP, 7705);
 	struct rm_fec_info f = fec_info(20, 16, 2, 1);
 	int plain = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 
@@ -376,7 +368,7 @@ TEST_F(opts, short_lengths)
 
 TEST_F(opts, send_interface)
 {
-	struct sockaddr_in g = group_addr(7701);
+	struct sockaddr_in g = pgm_sin(GROUP, 7701);
 	__u32 a = inet_addr("127.0.0.1"), v;
 
 	EXPECT_ERR(EADDRNOTAVAIL, set_u32(self->fd, RM_SET_SEND_IF,
@@ -390,7 +382,7 @@ TEST_F(opts, send_interface)
 
 TEST_F(opts, message_boundary)
 {
-	struct sockaddr_in g = group_addr(7702);
+	struct sockaddr_in g = pgm_sin(GROUP, 7702);
 	int st = socket(AF_INET, SOCK_STREAM, IPPROTO_PGM);
 	static char buf[4000];
 
@@ -410,7 +402,7 @@ TEST_F(opts, message_boundary)
 
 TEST_F(opts, statistics_roles)
 {
-	struct sockaddr_in g = group_addr(7703);
+	struct sockaddr_in g = pgm_sin(GROUP, 7703);
 	struct rm_receiver_stats rs;
 	struct rm_sender_stats ss;
 	socklen_t len;
@@ -442,7 +434,7 @@ TEST_F(opts, statistics_roles)
 
 TEST_F(opts, receive_interfaces)
 {
-	struct sockaddr_in g = group_addr(7704);
+	struct sockaddr_in g = pgm_sin(GROUP, 7704);
 	__u32 lo = inet_addr("127.0.0.1"), v;
 	socklen_t len = sizeof(v);
 

@@ -14,15 +14,10 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
-trap 'pgm_lib_kill_pids; pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+pgm_lib_setup --receivers 1 --netem "loss 2%"
 
 count=$(pgm_lib_scale 400)
 seed=$RANDOM
-pgm_lib_topo_bridge 1 || pgm_lib_skip_all "cannot build the topology"
-pgm_lib_netem 1 loss 2%
 
 pgm_lib_recv_start "${pgm_lib_rcv[1]}" "$tmp/r" -k 8 -x "$seed" --seed-by-port \
 	-n "$count" -s 1:2000 -T 240

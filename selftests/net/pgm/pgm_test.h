@@ -2,15 +2,21 @@
 /*
  * pgm_test.h: what the C selftests share: the module's counters, the
  * wire constants of RFC 3208 (packet types, option types and flags), the
- * checksum and big-endian helpers for hand-built packets, and small
- * socket helpers. One copy of each; tests include it instead of keeping
- * their own.
+ * checksum and big-endian helpers for hand-built packets, a fake
+ * source's packets, raw injection and capture, and small socket helpers.
+ * One copy of each; tests include it instead of keeping their own. Plain
+ * C, no test harness: helper programs include it too.
+ *
+ * pgm_netns_lo() needs _GNU_SOURCE (unshare()): define it before the
+ * first #include, as the harness tests do.
  */
 #ifndef PGM_TEST_H
 #define PGM_TEST_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +25,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 /* ----- wire constants (RFC 3208 section 8) ----- */
 
@@ -72,6 +79,11 @@ static inline void pgm_put32(unsigned char *p, unsigned int v)
 	p[1] = v >> 16;
 	p[2] = v >> 8;
 	p[3] = v;
+}
+
+static inline unsigned int pgm_get16(const unsigned char *p)
+{
+	return p[0] << 8 | p[1];
 }
 
 static inline unsigned int pgm_get32(const unsigned char *p)
@@ -153,6 +165,12 @@ static inline long long pgm_now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+/* Milliseconds since @t0, a pgm_now_ns() value. */
+static inline long pgm_ms_since(long long t0)
+{
+	return (pgm_now_ns() - t0) / 1000000;
 }
 
 static inline void pgm_sleep_ms(long ms)
@@ -273,6 +291,204 @@ static inline int pgm_readable(int fd, int ms)
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+static inline int pgm_set_nonblock(int fd)
+{
+	return fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+}
+
+/* accept() on listener @ls once poll() reports it within @ms
+ * milliseconds: the session's socket, or -1.
+ */
+static inline int pgm_accept_within(int ls, int ms)
+{
+	struct pollfd p = { .fd = ls, .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1)
+		return -1;
+	return accept(ls, NULL, NULL);
+}
+
+/* recv() of at most @len bytes once poll() reports @fd within @ms
+ * milliseconds: what recv() returns, or -1 with errno EAGAIN if nothing
+ * came.
+ */
+static inline ssize_t pgm_recv_within(int fd, void *buf, size_t len, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, ms) != 1) {
+		errno = EAGAIN;
+		return -1;
+	}
+	return recv(fd, buf, len, MSG_DONTWAIT);
+}
+
+#ifdef CLONE_NEWNET
+/* Move the calling process to a network namespace of its own, lo up with
+ * a multicast route: its counters start at 0. 0, or -1.
+ */
+static inline int pgm_netns_lo(void)
+{
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	return system("ip link set lo up && ip route add 224.0.0.0/4 dev lo") ?
+	       -1 : 0;
+}
+#endif
+
+/* A raw socket (pgm_raw_socket()) sending to groups on lo; if @group is
+ * not NULL, also a member of it on lo, so it captures what is sent there.
+ * -1 on failure.
+ */
+static inline int pgm_raw_lo(const struct in_addr *group)
+{
+	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	struct ip_mreqn mr = { .imr_ifindex = 1 };
+	int fd = pgm_raw_socket();
+
+	if (fd < 0)
+		return -1;
+	if (group)
+		mr.imr_multiaddr = *group;
+	if ((group && setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+				 sizeof(mr))) ||
+	    setsockopt(fd, IPPROTO_IP, IP_MULTICAST_IF, &lo, sizeof(lo))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* ----- packets of a fake source (GSI 01:02:03:04:05:06) ----- */
+
+#define PGM_FAKE_GSI		"\x01\x02\x03\x04\x05\x06"
+
+/* The common header, checksum 0: @type (version bits included), header
+ * flags @flags, TSDU length @tsdu.
+ */
+static inline void pgm_build_hdr(unsigned char *b, unsigned int sport,
+				 unsigned int dport, unsigned int type,
+				 unsigned int flags, size_t tsdu)
+{
+	memset(b, 0, PGM_HDR_LEN);
+	pgm_put16(b, sport);
+	pgm_put16(b + 2, dport);
+	b[4] = type;
+	b[5] = flags;
+	memcpy(b + 8, PGM_FAKE_GSI, 6);
+	pgm_put16(b + 14, tsdu);
+}
+
+#define PGM_SPM_LEN		36
+
+/* An SPM without options: sequence @sqn, the window's @trail and @lead,
+ * path NLA @nla (IPv4, host order); checksum set. Its length.
+ */
+static inline size_t pgm_build_spm(unsigned char *b, unsigned int sport,
+				   unsigned int dport, unsigned int sqn,
+				   unsigned int trail, unsigned int lead,
+				   unsigned int nla)
+{
+	memset(b, 0, PGM_SPM_LEN);
+	pgm_build_hdr(b, sport, dport, PGM_T_SPM, 0, 0);
+	pgm_put32(b + 16, sqn);
+	pgm_put32(b + 20, trail);
+	pgm_put32(b + 24, lead);
+	pgm_put16(b + 28, 1);			/* AFI IPv4 */
+	pgm_put32(b + 32, nla);
+	pgm_set_csum(b, PGM_SPM_LEN);
+	return PGM_SPM_LEN;
+}
+
+/* ODATA or RDATA (@type) without options: sequence @sqn, trail @trail,
+ * the @len bytes at @tsdu; checksum set. Its length.
+ */
+static inline size_t pgm_build_data(unsigned char *b, unsigned int sport,
+				    unsigned int dport, unsigned int type,
+				    unsigned int sqn, unsigned int trail,
+				    const void *tsdu, size_t len)
+{
+	pgm_build_hdr(b, sport, dport, type, 0, len);
+	pgm_put32(b + 16, sqn);
+	pgm_put32(b + 20, trail);
+	memcpy(b + 24, tsdu, len);
+	pgm_set_csum(b, 24 + len);
+	return 24 + len;
+}
+
+/* ----- capture ----- */
+
+/* The next packet raw socket @raw reads within @ms milliseconds that
+ * holds at least a PGM header: its PGM bytes (the IP header stripped) in
+ * @buf (@size bytes: the IP header fits too), its IP source in @from if
+ * not NULL. Return: its PGM length, or -1 if none came.
+ */
+static inline ssize_t pgm_recv_raw(int raw, unsigned char *buf, size_t size,
+				   int ms, struct in_addr *from)
+{
+	long long t0 = pgm_now_ns();
+	long left;
+
+	while ((left = ms - pgm_ms_since(t0)) > 0) {
+		size_t ihl;
+		ssize_t r;
+
+		if (!pgm_readable(raw, left))
+			continue;
+		r = recv(raw, buf, size, MSG_DONTWAIT);
+		if (r < 20)
+			continue;
+		ihl = (buf[0] & 15) * 4;
+		if (ihl < 20 || (size_t)r < ihl + PGM_HDR_LEN)
+			continue;
+		if (from)
+			memcpy(from, buf + 12, sizeof(*from));
+		memmove(buf, buf + ihl, r - ihl);
+		return r - ihl;
+	}
+	return -1;
+}
+
+/* Offset of option @type in the PGM packet @p of @len bytes whose
+ * type-specific header is @body bytes long, or -1.
+ */
+static inline long pgm_opt_find(const unsigned char *p, size_t len,
+				unsigned int body, unsigned int type)
+{
+	unsigned int off = PGM_HDR_LEN + body, end;
+
+	if (!(p[5] & PGM_F_OPT_PRESENT) || off + 4 > len)
+		return -1;
+	end = off + pgm_get16(p + off + 2);
+	off += 4;
+	while (off + 4 <= end && end <= len) {
+		unsigned char t = p[off], l = p[off + 1];
+
+		if ((t & ~PGM_O_END) == type && l >= 4)
+			return off;
+		if ((t & PGM_O_END) || l < 4)
+			break;
+		off += l;
+	}
+	return -1;
+}
+
+/* The 32-bit value after the option header of option @type (as
+ * pgm_opt_find() finds it), or -1.
+ */
+static inline long pgm_opt32(const unsigned char *p, size_t len,
+			     unsigned int body, unsigned int type)
+{
+	long off = pgm_opt_find(p, len, body, type);
+
+	if (off < 0 || p[off + 1] < 8)
+		return -1;
+	return pgm_get32(p + off + 4);
 }
 
 #endif /* PGM_TEST_H */

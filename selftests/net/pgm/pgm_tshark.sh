@@ -39,12 +39,10 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
+pgm_lib_setup
 cap_pid=
-trap '[ -z "$cap_pid" ] || kill "$cap_pid" 2> /dev/null; pgm_lib_kill_pids;
-	pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+# shellcheck disable=SC2016 # expanded at exit
+pgm_lib_on_exit '[ -z "$cap_pid" ] || kill "$cap_pid" 2> /dev/null'
 
 fec=20,16,1,1
 sizes=1:3000
@@ -81,10 +79,7 @@ bridge_up()
 	exec "${capturer[@]}" -q -i "pb$pgm_lib_tag" -w "$cap"
 ) > "$tmp/cap.log" 2>&1 &
 cap_pid=$!
-pgm_lib_topo_bridge 2 || pgm_lib_skip_all "cannot build the topology"
-for i in 1 2; do
-	pgm_lib_netem "$i" loss 5%
-done
+pgm_lib_topo 2 loss 5% || pgm_lib_skip_all "cannot build the topology"
 # The file header is written once the interface is open.
 pgm_lib_check "capture started (${capturer[0]} -i pb$pgm_lib_tag)" \
 	pgm_lib_wait_for 60 test -s "$cap"

@@ -10,9 +10,6 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,32 +20,10 @@
 #include <linux/pgm.h>
 
 #include "../../kselftest_harness.h"
+#include "pgm_test.h"
 
 #define GROUP	"239.9.9.30"
 #define PORT	7730
-
-static long counter(const char *name)
-{
-	char key[64];
-	long val, found = -1;
-	FILE *f = fopen("/proc/net/pgm/snmp", "r");
-
-	if (!f)
-		return -1;
-	while (fscanf(f, "%63s %ld", key, &val) == 2)
-		if (!strcmp(key, name))
-			found = val;
-	fclose(f);
-	return found;
-}
-
-static struct sockaddr_in addr(const char *a, unsigned short port)
-{
-	struct sockaddr_in s = { .sin_family = AF_INET, .sin_port = htons(port) };
-
-	inet_pton(AF_INET, a, &s.sin_addr);
-	return s;
-}
 
 static int encap(int fd, unsigned short u, unsigned short m)
 {
@@ -65,20 +40,20 @@ static int pgm_socket(void)
 /* A listener on the test group, with encapsulation ports (0, 0: raw). */
 static int listener(unsigned short u, unsigned short m, unsigned short port)
 {
-	struct sockaddr_in g = addr(GROUP, port);
+	struct sockaddr_in g = pgm_sin(GROUP, port);
 	int fd = pgm_socket();
 
 	if (fd < 0 || encap(fd, u, m) ||
 	    bind(fd, (struct sockaddr *)&g, sizeof(g)) || listen(fd, 4))
 		return -1;
-	fcntl(fd, F_SETFL, O_NONBLOCK);
+	pgm_set_nonblock(fd);
 	return fd;
 }
 
 static int source(unsigned short u, unsigned short m)
 {
 	struct rm_send_window w = { 10000, 500, 0 };
-	struct sockaddr_in g = addr(GROUP, PORT);
+	struct sockaddr_in g = pgm_sin(GROUP, PORT);
 	int fd = pgm_socket();
 
 	if (fd < 0 || encap(fd, u, m) ||
@@ -91,7 +66,7 @@ static int source(unsigned short u, unsigned short m)
 /* A plain UDP socket on @port that joined the group (shares the port). */
 static int udp_sniffer(unsigned short port)
 {
-	struct sockaddr_in any = addr("0.0.0.0", port);
+	struct sockaddr_in any = pgm_sin("0.0.0.0", port);
 	struct ip_mreqn mr = { .imr_ifindex = 1 };
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), one = 1;
 
@@ -104,77 +79,18 @@ static int udp_sniffer(unsigned short port)
 	return fd;
 }
 
-static int accept_within(int ls, int ms)
-{
-	struct pollfd p = { .fd = ls, .events = POLLIN };
-
-	if (poll(&p, 1, ms) != 1)
-		return -1;
-	return accept(ls, NULL, NULL);
-}
-
-static int recv_within(int fd, char *buf, size_t len, int ms)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-
-	if (poll(&p, 1, ms) != 1)
-		return -1;
-	return recv(fd, buf, len, MSG_DONTWAIT);
-}
-
-/* Ones' complement sum of a PGM packet: 0xffff if its checksum is right. */
-static unsigned int sum16(const unsigned char *p, size_t len)
-{
-	unsigned long s = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		s += (p[i] << 8) | p[i + 1];
-	if (len & 1)
-		s += p[len - 1] << 8;
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return s;
-}
-
-static void put_csum(unsigned char *p, size_t len)
-{
-	unsigned int c;
-
-	p[6] = 0;
-	p[7] = 0;
-	c = ~sum16(p, len) & 0xffff;
-	if (!c)
-		c = 0xffff;
-	p[6] = c >> 8;
-	p[7] = c & 0xff;
-}
-
 /* An ODATA of TSI 01..06/0x4321 to PORT, sequence @sqn, 4 bytes "u%03u". */
 static size_t odata(unsigned char *b, unsigned int sqn)
 {
-	memset(b, 0, 28);
-	b[0] = 0x43;
-	b[1] = 0x21;
-	b[2] = PORT >> 8;
-	b[3] = PORT & 0xff;
-	b[4] = 0x04;
-	memcpy(b + 8, "\x01\x02\x03\x04\x05\x06", 6);
-	b[15] = 4;
-	b[16] = sqn >> 24;
-	b[17] = sqn >> 16;
-	b[18] = sqn >> 8;
-	b[19] = sqn;
-	memcpy(b + 20, b + 16, 4);			/* trail = sqn */
-	snprintf((char *)b + 24, 5, "u%03u", sqn % 1000);
-	put_csum(b, 28);
-	return 28;
+	char m[8];
+
+	snprintf(m, sizeof(m), "u%03u", sqn % 1000);
+	return pgm_build_data(b, 0x4321, PORT, PGM_T_ODATA, sqn, sqn, m, 4);
 }
 
 __attribute__((constructor)) static void own_netns(void)
 {
-	if (unshare(CLONE_NEWNET) ||
-	    system("ip link set lo up && ip route add 224.0.0.0/4 dev lo"))
+	if (pgm_netns_lo())
 		exit(KSFT_SKIP);
 }
 
@@ -226,7 +142,7 @@ TEST(option_rules)
  */
 TEST(session_over_udp)
 {
-	long out0 = counter("PgmOutUdp"), in0 = counter("PgmInUdp");
+	long out0 = pgm_counter("PgmOutUdp"), in0 = pgm_counter("PgmInUdp");
 	int ls, raw_ls, other_ls, sniff, src, s, i, odatas = 0, bad = 0;
 	unsigned char pkt[2048];
 	char msg[64], want[64];
@@ -247,23 +163,23 @@ TEST(session_over_udp)
 		snprintf(msg, sizeof(msg), "over udp %03d", i);
 		ASSERT_EQ((ssize_t)strlen(msg), send(src, msg, strlen(msg), 0));
 	}
-	s = accept_within(ls, 10000);
+	s = pgm_accept_within(ls, 10000);
 	ASSERT_LE(0, s);
 	for (i = 0; i < 50; i++) {
-		int n = recv_within(s, msg, sizeof(msg) - 1, 10000);
+		int n = pgm_recv_within(s, msg, sizeof(msg) - 1, 10000);
 
 		ASSERT_LT(0, n);
 		msg[n] = 0;
 		snprintf(want, sizeof(want), "over udp %03d", i);
 		ASSERT_STREQ(want, msg);
 	}
-	EXPECT_GT(0, accept_within(raw_ls, 300));
-	EXPECT_GT(0, accept_within(other_ls, 300));
-	EXPECT_LE(50, counter("PgmOutUdp") - out0);
-	EXPECT_LE(50, counter("PgmInUdp") - in0);
+	EXPECT_GT(0, pgm_accept_within(raw_ls, 300));
+	EXPECT_GT(0, pgm_accept_within(other_ls, 300));
+	EXPECT_LE(50, pgm_counter("PgmOutUdp") - out0);
+	EXPECT_LE(50, pgm_counter("PgmInUdp") - in0);
 
 	/* What the wire carries. */
-	fcntl(sniff, F_SETFL, O_NONBLOCK);
+	pgm_set_nonblock(sniff);
 	for (;;) {
 		ssize_t n;
 
@@ -272,11 +188,11 @@ TEST(session_over_udp)
 			     (struct sockaddr *)&from, &fl);
 		if (n < 0)
 			break;
-		if (n < 16 || sum16(pkt, n) != 0xffff ||
+		if (n < 16 || pgm_sum16(pkt, n, 0) != 0xffff ||
 		    ntohs(from.sin_port) != 3055)
 			bad++;
-		else if ((pkt[4] & 0x0f) == 0x04 &&
-			 ((pkt[2] << 8) | pkt[3]) == PORT)
+		else if ((pkt[4] & 0x0f) == PGM_T_ODATA &&
+			 pgm_get16(pkt + 2) == PORT)
 			odatas++;
 	}
 	EXPECT_EQ(0, bad);
@@ -296,8 +212,8 @@ TEST(session_over_udp)
  */
 TEST(plain_udp_peer)
 {
-	struct sockaddr_in g = addr(GROUP, 3056);
-	long cs0 = counter("PgmInCsumErrors");
+	struct sockaddr_in g = pgm_sin(GROUP, 3056);
+	long cs0 = pgm_counter("PgmInCsumErrors");
 	unsigned char pkt[64];
 	char msg[16];
 	int ls, fd, s;
@@ -312,15 +228,15 @@ TEST(plain_udp_peer)
 	pkt[27] ^= 1;				/* breaks PGM's checksum only */
 	ASSERT_EQ((ssize_t)n, sendto(fd, pkt, n, 0, (struct sockaddr *)&g,
 				     sizeof(g)));
-	EXPECT_GT(0, accept_within(ls, 500));
-	EXPECT_EQ(1, counter("PgmInCsumErrors") - cs0);
+	EXPECT_GT(0, pgm_accept_within(ls, 500));
+	EXPECT_EQ(1, pgm_counter("PgmInCsumErrors") - cs0);
 
 	n = odata(pkt, 7);
 	ASSERT_EQ((ssize_t)n, sendto(fd, pkt, n, 0, (struct sockaddr *)&g,
 				     sizeof(g)));
-	s = accept_within(ls, 5000);
+	s = pgm_accept_within(ls, 5000);
 	ASSERT_LE(0, s);
-	ASSERT_EQ(4, recv_within(s, msg, sizeof(msg), 5000));
+	ASSERT_EQ(4, pgm_recv_within(s, msg, sizeof(msg), 5000));
 	EXPECT_EQ(0, memcmp(msg, "u007", 4));
 	close(s);
 	close(fd);

@@ -12,13 +12,8 @@ cd "$(dirname "$0")" || exit 1
 # shellcheck source=pgm_lib.sh
 . ./pgm_lib.sh
 
-pgm_lib_require_root
-pgm_lib_begin
-tmp=$(mktemp -d)
-trap 'pgm_lib_kill_pids; pgm_lib_topo_cleanup; rm -rf "$tmp"' EXIT
+pgm_lib_setup --receivers 1 --netem "loss 2%"
 
-pgm_lib_topo_bridge 1 || pgm_lib_skip_all "cannot build the topology"
-pgm_lib_netem 1 loss 2%
 size=$(pgm_lib_scale 1000000)
 head -c "$size" /dev/urandom > "$tmp/in"
 R=${pgm_lib_rcv[1]}

@@ -60,6 +60,7 @@
 #include <linux/types.h>
 
 #include "pgm_gen.h"
+#include "pgm_test.h"
 
 #define MAX_SESSIONS	64
 #define MAX_PAUSES	16
@@ -143,14 +144,6 @@ static double now_s(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, ms % 1000 * 1000000 };
-
-	while (nanosleep(&t, &t) && errno == EINTR)
-		;
-}
-
 static void die(const char *what)
 {
 	fprintf(stderr, "pgm_xfer: %s: %s\n", what, strerror(errno));
@@ -159,7 +152,7 @@ static void die(const char *what)
 
 static void set_nonblock(int fd)
 {
-	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK))
+	if (pgm_set_nonblock(fd))
 		die("fcntl");
 }
 
@@ -268,7 +261,7 @@ static void wait_sent(int s)
 			die("RM_SENDER_STATISTICS");
 		stable = st.total_odata_packets_sent == last ? stable + 1 : 0;
 		last = st.total_odata_packets_sent;
-		sleep_ms(50);
+		pgm_sleep_ms(50);
 	}
 }
 
@@ -292,7 +285,7 @@ static void wait_control(int n)
 			errno = ETIMEDOUT;
 			die(opt.control);
 		}
-		sleep_ms(20);
+		pgm_sleep_ms(20);
 	}
 }
 
@@ -329,7 +322,7 @@ static int wait_empty(int s, double t0)
 			printf("%s secs=timeout\n", t0 ? "drained" : "empty");
 			return 1;
 		}
-		sleep_ms(20);
+		pgm_sleep_ms(20);
 	}
 	if (t0)
 		printf("drained secs=%.3f\n", now_s() - t0);
@@ -392,7 +385,7 @@ static int do_send(void)
 	if (opt.nonblock)
 		set_nonblock(s);
 	if (opt.start_delay_ms)
-		sleep_ms(opt.start_delay_ms);
+		pgm_sleep_ms(opt.start_delay_ms);
 
 	buf = xmalloc(opt.max);
 	sha256_init(&sha);
