@@ -198,6 +198,8 @@ void pgm_unhash(struct sock *sk)
 struct rhlist_head *pgm_lookup_listeners(struct pgm_net *pn,
 					 const struct pgm_group_key *key)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "pgm lookup outside RCU");
+
 	return rhltable_lookup(&pn->listeners, key, pgm_listener_params);
 }
 
@@ -212,6 +214,8 @@ struct rhlist_head *pgm_lookup_listeners(struct pgm_net *pn,
 struct rhlist_head *pgm_lookup_sessions(struct pgm_net *pn,
 					const struct pgm_session_key *key)
 {
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "pgm lookup outside RCU");
+
 	return rhltable_lookup(&pn->sessions, key, pgm_session_params);
 }
 
@@ -227,6 +231,8 @@ struct sock *pgm_lookup_source(struct pgm_net *pn, const struct pgm_tsi *tsi)
 {
 	struct rhlist_head *list, *pos;
 	struct pgm_sock *ps;
+
+	RCU_LOCKDEP_WARN(!rcu_read_lock_held(), "pgm lookup outside RCU");
 
 	list = rhltable_lookup(&pn->sources, tsi, pgm_source_params);
 	rhl_for_each_entry_rcu(ps, pos, list, node) {

@@ -24,10 +24,20 @@
  * @sk: the socket
  * @skb: the packet, data at the PGM header
  *
+ * Context: socket owner (softirq, or release_sock()).
+ *
  * Return: 0, the packet is consumed.
  */
 int pgm_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	sock_owned_by_me(sk);
+
+	/* Closed (->destroy() has begun): its state is going away. */
+	if (sk->sk_state == TCP_CLOSE) {
+		__PGM_INC_STATS(sock_net(sk), PGM_MIB_INNOSOCKET);
+		kfree_skb(skb);
+		return 0;
+	}
 	switch (pgm_sk(sk)->role) {
 	case PGM_ROLE_SOURCE:
 		pgm_source_rcv(sk, skb);

@@ -52,6 +52,9 @@ int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 	unsigned int i;
 	int err;
 
+	ASSERT_RTNL();
+	sock_owned_by_me(sk);
+
 	if (!n)
 		return pgm_mc_change(sk, group, 0, true);
 	for (i = 0; i < n; i++) {
@@ -80,6 +83,9 @@ int pgm_receive_if(struct sock *sk, __be32 addr, bool add)
 	struct pgm_listener *lsn = ps->lsn;
 	unsigned int i;
 	int err;
+
+	ASSERT_RTNL();
+	sock_owned_by_me(sk);
 
 	if (!ps->group || !lsn || ps->role == PGM_ROLE_SESSION)
 		return -EINVAL;
@@ -251,6 +257,9 @@ void pgm_listener_destroy(struct sock *sk, struct list_head *children)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 
+	might_sleep();
+	sock_owned_by_me(sk);
+
 	sock_owned_by_me(sk);
 	if (!ps->lsn)
 		return;
@@ -269,6 +278,8 @@ void pgm_listener_destroy(struct sock *sk, struct list_head *children)
 void pgm_listener_release(struct list_head *children)
 {
 	struct pgm_session *sess, *tmp;
+
+	might_sleep();
 
 	list_for_each_entry_safe(sess, tmp, children, accept_node) {
 		struct sock *child = sess->sk;
@@ -459,6 +470,8 @@ void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
 		.dport	= ph->dport,
 	};
 	struct sock *child;
+
+	sock_owned_by_me(sk);
 
 	if (sk->sk_state != TCP_LISTEN) {
 		kfree_skb(skb);

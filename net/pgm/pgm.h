@@ -290,31 +290,51 @@ struct pgm_encap;
 
 /**
  * struct pgm_sock - a PGM socket
+ *
+ * Who may touch what (the rules of timer.c; "owner" is lock_sock() in
+ * process context or bh_lock_sock() in softirq when !sock_owned_by_user(),
+ * and is asserted with sock_owned_by_me() where the code relies on it):
+ *
  * @inet: the IPv4 socket; must stay first (inet_sk() casts)
- * @role: enum pgm_role
- * @hashed: in one of the per-namespace tables
- * @deferred: PGM_*_DEFERRED work postponed by timers
- * @params: protocol settings
- * @group: multicast group
- * @dport: PGM destination port
- * @tsi: this session's TSI (sources and sessions); zero on listeners
+ * @role: enum pgm_role; set by the owner in bind/listen/connect (or by
+ *	the listener's owner on a new, still locked clone), then constant
+ *	until ->destroy(); read locklessly by poll and /proc
+ * @hashed: in one of the per-namespace tables; owner
+ * @deferred: PGM_*_DEFERRED work postponed by timers; atomic bit
+ *	operations from timers (under the socket spinlock), cleared by
+ *	release_cb
+ * @params: protocol settings; owner (setsockopt); READ_ONCE for
+ *	lockless statistics
+ * @group: multicast group; owner, constant once hashed
+ * @dport: PGM destination port; owner, constant once hashed
+ * @tsi: this session's TSI (sources and sessions); zero on listeners;
+ *	owner, constant once hashed
  * @key_pad: zero
- * @node: entry in the per-namespace table of its role
- * @cookie: a listener's identity; a session's: its listener's
- * @src: source state, when @role is PGM_ROLE_SOURCE
- * @sess: session state, when @role is PGM_ROLE_SESSION
- * @lsn: listener state, when @role is PGM_ROLE_LISTENER
- * @tx_timer: pacing (soft hrtimer)
- * @spm_timer: SPM heartbeat and ambient
- * @txw_timer: trailing-edge advance and teardown of a drained source
- * @rx_timer: NAK state machine, SPMR and session expiry
+ * @node: entry in the per-namespace table of its role; inserted and
+ *	removed by the owner, walked under RCU by the input path, which
+ *	uses a socket it finds only after refcount_inc_not_zero()
+ * @cookie: a listener's identity; a session's: its listener's; constant
+ *	once hashed (read under RCU by the input path)
+ * @src: source state, when @role is PGM_ROLE_SOURCE; owner; freed by
+ *	->destroy() under the socket lock after unhash and TCP_CLOSE
+ * @sess: session state, when @role is PGM_ROLE_SESSION; owner; as @src
+ * @lsn: listener state, when @role is PGM_ROLE_LISTENER; owner; as @src.
+ *	Never touched unless @role says so (the three share storage)
+ * @tx_timer: pacing (soft hrtimer); armed by the owner, its callback
+ *	takes the socket spinlock
+ * @spm_timer: SPM heartbeat and ambient; as @tx_timer
+ * @txw_timer: trailing-edge advance and teardown of a drained source;
+ *	as @tx_timer
+ * @rx_timer: NAK state machine, SPMR and session expiry; as @tx_timer
  * @release_work: final release of a closed source, process context
  * @grow_work: moves a session's receive window to its full-size storage
- *	(process context; holds a socket reference; destroy waits for it)
+ *	(process context, under lock_sock(); holds a socket reference;
+ *	->destroy() cancels it or waits for it before freeing)
  * @encap: with PGM_UDP_ENCAP, the UDP ports it holds (udp.c): unicast,
- *	then multicast if different
- * @sstats: RM_SENDER_STATISTICS counters kept by the socket
- * @rstats: RM_RECEIVER_STATISTICS counters kept by the socket
+ *	then multicast if different; set in process context under
+ *	pgm_net.encap_lock, constant while hashed
+ * @sstats: RM_SENDER_STATISTICS counters; owner
+ * @rstats: RM_RECEIVER_STATISTICS counters; owner
  */
 struct pgm_sock {
 	struct inet_sock	inet;

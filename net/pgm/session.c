@@ -442,6 +442,8 @@ void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
 		.tsdu_len = skb->len,
 	};
 
+	sock_owned_by_me(sk);
+
 	if (has_frag && (off >= len || len - off < skb->len)) {
 		__PGM_INC_STATS(sock_net(sk), PGM_MIB_INMALFORMED);
 		kfree_skb(skb);
@@ -528,6 +530,8 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 	unsigned int i;
 	__be32 saddr;
 	u64 now;
+
+	sock_owned_by_me(sk);
 
 	if (sk->sk_state == TCP_CLOSE || ps->role != PGM_ROLE_SESSION ||
 	    sess->reset)
@@ -674,6 +678,8 @@ void pgm_session_timeout(struct sock *sk)
 	unsigned int n;
 	u64 now;
 
+	sock_owned_by_me(sk);
+
 	if (sk->sk_state == TCP_CLOSE || ps->role != PGM_ROLE_SESSION ||
 	    sess->reset)
 		return;
@@ -792,6 +798,8 @@ int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 	struct pgm_session *sess;
 	u32 cap;
 
+	sock_owned_by_me(sk);
+
 	INIT_WORK(&ps->grow_work, pgm_session_grow);
 	sess = kzalloc(sizeof(*sess), GFP_ATOMIC);
 	if (!sess)
@@ -879,6 +887,8 @@ static void pgm_session_free(struct sock *sk)
  */
 void pgm_session_discard(struct sock *sk)
 {
+	sock_owned_by_me(sk);
+
 	if (pgm_sess(sk))
 		pgm_session_free(sk);
 }
@@ -896,6 +906,8 @@ void pgm_session_stop(struct sock *sk)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 
+	might_sleep();
+
 	if (ps->sess && cancel_work_sync(&ps->grow_work))
 		sock_put(sk);	/* the reference the work would have dropped */
 }
@@ -908,6 +920,9 @@ void pgm_session_stop(struct sock *sk)
  */
 void pgm_session_destroy(struct sock *sk)
 {
+	might_sleep();
+	sock_owned_by_me(sk);
+
 	sock_owned_by_me(sk);
 	if (pgm_sess(sk))
 		pgm_session_free(sk);

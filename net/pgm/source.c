@@ -189,6 +189,8 @@ void pgm_source_push(struct sock *sk)
 	int budget = 64;
 	u64 now;
 
+	sock_owned_by_me(sk);
+
 	if (pgm_source_dead(sk) || ps->role != PGM_ROLE_SOURCE)
 		return;
 	src = ps->src;
@@ -742,6 +744,8 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 	unsigned int i;
 	u64 now, distinct;
 
+	sock_owned_by_me(sk);
+
 	if (pgm_source_dead(sk) || ps->role != PGM_ROLE_SOURCE)
 		goto drop;
 	src = ps->src;
@@ -812,6 +816,8 @@ void pgm_source_spm_timeout(struct sock *sk)
 	bool send = false;
 	u64 now, next;
 
+	sock_owned_by_me(sk);
+
 	if (pgm_source_dead(sk) || ps->role != PGM_ROLE_SOURCE)
 		return;
 	src = ps->src;
@@ -863,6 +869,8 @@ void pgm_source_txw_timeout(struct sock *sk)
 	struct pgm_source *src;
 	struct sk_buff *skb;
 	bool freed = false;
+
+	sock_owned_by_me(sk);
 
 	if (pgm_source_dead(sk) || ps->role != PGM_ROLE_SOURCE || ps->src->dead)
 		return;
@@ -974,6 +982,7 @@ void pgm_source_destroy(struct sock *sk)
 	struct pgm_source *src = ps->src;
 	struct sk_buff *skb;
 
+	might_sleep();
 	sock_owned_by_me(sk);
 	if (!src)
 		return;

@@ -63,12 +63,37 @@
  *  release_work  a closed source whose window drained: its final release.
  *  grow_work     a new session's receive window moves to storage sized
  *                by its receive buffer (GFP_KERNEL), under lock_sock();
- *                holds a socket reference; a session's ->destroy() (no
- *                socket lock) cancels it or waits for it first.
+ *                holds a socket reference; ->destroy() cancels it or
+ *                waits for it first.
  *
- * Teardown: pgm_timers_stop() shuts every timer down synchronously; it
- * is called from ->destroy() in process context (or from the release
- * work of a closed source), never from a timer.
+ * TEARDOWN (->destroy(), socket.c, process context)
+ *
+ *  1. Under lock_sock(): the state becomes TCP_CLOSE and the socket
+ *     leaves its per-namespace table. From then on every entry point
+ *     that runs as owner (input, backlog, timers, release_cb) finds
+ *     TCP_CLOSE and does nothing: no new session is made, no packet is
+ *     queued into a window, no timer is re-armed (pgm_reset_timer() and
+ *     pgm_tx_timer_arm() refuse).
+ *  2. Without the lock: pgm_timers_stop() cancels every timer
+ *     synchronously, pgm_session_stop() the grow work.
+ *  3. Under lock_sock() again: the role's state is freed
+ *     (pgm_source_destroy(), pgm_session_destroy(),
+ *     pgm_listener_destroy(), which takes the unaccepted sessions off
+ *     the queue); a softirq that found the socket before step 1 and
+ *     holds a reference waits for the lock and then sees TCP_CLOSE.
+ *  4. The unaccepted sessions are closed (pgm_listener_release()), the
+ *     UDP ports released; the socket itself is freed after an RCU grace
+ *     period (SOCK_RCU_FREE), once the last reference is gone.
+ *
+ * pgm_timers_stop() is never called from a timer.
+ *
+ * MEMORY (mem.c)
+ *
+ *  Every byte a socket keeps is charged, by its owner, to the socket
+ *  (sk_rmem_alloc / sk_wmem_queued), to the protocol (memory_allocated,
+ *  net.pgm.mem) and to the owner's memory cgroup: received packets with
+ *  pgm_rx_charge() (skb_set_owner_r), window storage and FEC copies with
+ *  pgm_rx_charge_bytes(), sent payloads with pgm_tx_charge().
  */
 
 #include <net/sock.h>
@@ -167,6 +192,8 @@ void pgm_timers_stop(struct sock *sk)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 
+	might_sleep();
+
 	if (hrtimer_cancel(&ps->tx_timer))
 		__sock_put(sk);
 	sk_stop_timer_sync(sk, &ps->spm_timer);
@@ -186,6 +213,8 @@ void pgm_reset_timer(struct sock *sk, struct timer_list *t, u64 when_ns)
 {
 	u64 now = pgm_now();
 	unsigned long delay;
+
+	sock_owned_by_me(sk);
 
 	if (!when_ns) {
 		sk_stop_timer(sk, t);
@@ -210,6 +239,8 @@ void pgm_tx_timer_arm(struct sock *sk, u64 delay_ns)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 
+	sock_owned_by_me(sk);
+
 	if (hrtimer_is_queued(&ps->tx_timer) || sk->sk_state == TCP_CLOSE)
 		return;
 	sock_hold(sk);
@@ -228,6 +259,8 @@ void pgm_release_cb(struct sock *sk)
 	struct pgm_sock *ps = pgm_sk(sk);
 	unsigned long bits = xchg(&ps->deferred, 0);
 	int bit;
+
+	lockdep_assert_held(&sk->sk_lock.slock);
 
 	for_each_set_bit(bit, &bits, BITS_PER_LONG) {
 		pgm_run_deferred(sk, bit);

@@ -162,6 +162,8 @@ int pgm_encap_start(struct sock *sk)
 	struct net *net = sock_net(sk);
 	struct pgm_encap *u, *m = NULL;
 
+	might_sleep();
+
 	if (!ps->params.udp_mcast)
 		return 0;
 	u = pgm_encap_get_one(net, ps->params.udp_ucast);
@@ -204,6 +206,8 @@ void pgm_encap_hold(struct sock *sk)
 void pgm_encap_stop(struct sock *sk)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
+
+	might_sleep();
 
 	pgm_encap_put_one(sock_net(sk), ps->encap[0]);
 	pgm_encap_put_one(sock_net(sk), ps->encap[1]);

@@ -173,6 +173,18 @@ static inline long pgm_ms_since(long long t0)
 	return (pgm_now_ns() - t0) / 1000000;
 }
 
+/* @n scaled by PGM_TEST_SCALE (the debug lane runs 0.05 on a kernel
+ * about 60 times slower), at least @min.
+ */
+static inline long pgm_scale(long n, long min)
+{
+	const char *s = getenv("PGM_TEST_SCALE");
+	double f = s ? atof(s) : 1.0;
+	long r = (long)(n * (f > 0 ? f : 1.0));
+
+	return r < min ? min : r;
+}
+
 static inline void pgm_sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
