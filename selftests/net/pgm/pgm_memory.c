@@ -275,14 +275,14 @@ TEST_F_TIMEOUT(mem, unread_session_holds_at_most_1_5x_rcvbuf, 240)
  * window's storage; the machine's memory grows by no more than the
  * sessions may hold, and all of it returns.
  */
-TEST_F(mem, spoofed_tsis_stay_within_the_backlog)
+TEST_F_TIMEOUT(mem, spoofed_tsis_stay_within_the_backlog, 300)
 {
 	long used0, used, pages, full0 = pgm_counter("PgmAcceptQueueFull");
+	unsigned int t, tsis = pgm_scale(10000, 8 * BACKLOG);
 	int fds[BACKLOG + 8], n, i;
-	unsigned int t;
 
 	used0 = mem_used_kb();
-	for (t = 0; t < 10000; t++)
+	for (t = 0; t < tsis; t++)
 		SEND(odata(self->b, 0x4000 + t % 40000, t / 40000 + 1, 7, 7,
 			   TSDU));
 	used = mem_used_kb();
@@ -294,7 +294,7 @@ TEST_F(mem, spoofed_tsis_stay_within_the_backlog)
 	EXPECT_LE((used - used0) * 1024,
 		  (BACKLOG + 1) * SESSION_MAX(self->rcvbuf) + (16 << 20))
 		TH_LOG("kernel memory grew by %ld KiB", used - used0);
-	EXPECT_LE(10000 - BACKLOG - 1,
+	EXPECT_LE(tsis - BACKLOG - 1,
 		  pgm_counter("PgmAcceptQueueFull") - full0);
 
 	n = accept_all(self->ls, fds, BACKLOG + 8);
@@ -319,9 +319,9 @@ TEST_F(mem, spoofed_tsis_stay_within_the_backlog)
  * 127 parity packets into each of 128 groups. Parity is charged to the
  * session like data: it holds at most 1.5x its buffer.
  */
-TEST_F(mem, forged_parity_counts_against_rcvbuf)
+TEST_F_TIMEOUT(mem, forged_parity_counts_against_rcvbuf, 300)
 {
-	unsigned int tg, j, k = 128;
+	unsigned int tg, j, k = 128, groups = pgm_scale(128, 8);
 	long held, before = pgm_counter("PgmRcvbufErrors");
 	int s = -1;
 
@@ -329,14 +329,14 @@ TEST_F(mem, forged_parity_counts_against_rcvbuf)
 	ASSERT_LE(1, pgm_wait_counter("PgmInSpm", 1, 10000));
 	SEND(odata(self->b, 0x4321, 9, 0, 0, TSDU));
 	/* Groups 1 to 128: no data in them, 127 parity packets each. */
-	for (tg = 1; tg <= 128; tg++)
+	for (tg = 1; tg <= groups; tg++)
 		for (j = 0; j < k - 1; j++)
 			SEND(parity(self->b, 0x4321, 9, tg * k, j, 0, TSDU));
 	ASSERT_EQ(1, accept_all(self->ls, &s, 1));
 	held = rmem_alloc(s);
 	EXPECT_LE(held, SESSION_MAX(self->rcvbuf))
 		TH_LOG("the session holds %ld bytes of %u bytes of parity",
-		       held, 128 * (k - 1) * TSDU);
+		       held, groups * (k - 1) * TSDU);
 	EXPECT_LT(before, pgm_counter("PgmRcvbufErrors"));
 	close(s);
 }
