@@ -2,10 +2,10 @@
 /*
  * PGM sources (RFC 3208 section 5): connect() starts a session, send()
  * numbers the data into the transmit window, the transmit engine paces
- * ODATA and RDATA through one token bucket, NAKs get an NCF at once and
- * a repair (once per repair interval), SPMs go out as ambient and
- * heartbeat, and a closed source keeps serving repairs until its window
- * has drained.
+ * ODATA and RDATA through one token bucket, NAKs for what it sent and
+ * still holds get an NCF at once and a repair (each at most once per
+ * repair interval and sequence), SPMs go out as ambient and heartbeat,
+ * and a closed source keeps serving repairs until its window has drained.
  */
 
 #include <linux/inetdevice.h>
@@ -369,7 +369,7 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	if (p->udp_mcast)
 		src->tsdu_max -= sizeof(struct udphdr);
 	if (p->fec.n) {
-		err = pgm_fec_tx_init(sk, src->tsdu_max);
+		err = pgm_fec_tx_init(sk, src->tsdu_max, cap);
 		if (err)
 			goto err_free;
 	}
@@ -693,43 +693,91 @@ out:
 	return copied ? copied : err;
 }
 
-/* ----- input: NAK, SPMR ----- */
+/* ----- input: NAK, NNAK, SPMR, POLR ----- */
 
-/* A parity NAK: each sequence a group | (count - 1). Confirm the groups
- * whose data is in the window and queue their parity.
+/* Confirm @n sequences of a NAK, its NLAs echoed, with one NCF to the
+ * group; none confirmed, no NCF.
  */
-static void pgm_source_parity_nak(struct sock *sk, const struct pgm_rx *rx,
-				  u64 now)
+static void pgm_source_ncf(struct sock *sk, const struct pgm_rx *rx,
+			   const u32 *sqns, unsigned int n, bool parity)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_source *src = ps->src;
-	struct net *net = sock_net(sk);
-	u32 ok[ARRAY_SIZE(rx->naks)];
-	unsigned int i, n = 0;
 	struct sk_buff *ncf;
 
-	__PGM_INC_STATS(net, PGM_MIB_INPARITYNAK);
-	src->txw.stats.naks += rx->n_naks;
-	for (i = 0; i < rx->n_naks; i++) {
-		if (pgm_fec_tx_nak(sk, rx->naks[i], now))
-			ok[n++] = rx->naks[i];
-		else
-			src->txw.stats.naks_too_late++;
-	}
 	if (!n)
 		return;
 	ncf = pgm_build_nak(sk, PGM_TYPE_NCF, ps->tsi.sport, ps->dport,
-			    ps->tsi.gsi, ok, n, rx->nla, rx->grp_nla, true);
-	if (ncf && !pgm_xmit(sk, ncf, src->src_addr, ps->group, src->oif,
-			     pgm_src_ttl(sk), true))
-		__PGM_INC_STATS(net, PGM_MIB_OUTNCF);
-	pgm_source_push(sk);
+			    ps->tsi.gsi, sqns, n, rx->nla, rx->grp_nla, parity);
+	if (!ncf)
+		return;
+	/* All traffic counts against the rate; an NCF does not wait. */
+	if (pgm_rate_has(&src->rate, ncf->len + 24))
+		pgm_rate_spend(&src->rate, ncf->len + 24);
+	if (!pgm_xmit(sk, ncf, src->src_addr, ps->group, src->oif,
+		      pgm_src_ttl(sk), true))
+		PGM_INC_STATS(sock_net(sk), PGM_MIB_OUTNCF);
+}
+
+/* A NAK (selective or, with OPT_PARITY, parity: each sequence a group |
+ * (count - 1)): confirm what was sent, is held and was not confirmed
+ * within the repair interval, and queue its repair. Everything else is
+ * counted and costs nothing more: a NAK is anyone's to forge.
+ */
+static void pgm_source_nak(struct sock *sk, const struct pgm_rx *rx, u64 now)
+{
+	bool parity = rx->options & PGM_OPT_PARITY, queued = false;
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_source *src = ps->src;
+	u64 ivl = (u64)ps->params.repair_ivl * PGM_MS;
+	unsigned int i, n = 0, ignored = 0, limited = 0;
+	struct net *net = sock_net(sk);
+	u32 ok[ARRAY_SIZE(rx->naks)];
+	u64 distinct;
+
+	if (parity)
+		PGM_INC_STATS(net, PGM_MIB_INPARITYNAK);
+	distinct = src->txw.stats.naks_distinct;
+	for (i = 0; i < rx->n_naks; i++) {
+		bool confirm;
+		int r;
+
+		if (parity)
+			r = pgm_fec_tx_nak(sk, rx->naks[i], now, &confirm);
+		else
+			r = pgm_txw_nak(&src->txw, rx->naks[i], now, ivl,
+					&confirm);
+		queued |= r == PGM_TXW_NAK_QUEUED;
+		if (confirm)
+			ok[n++] = rx->naks[i];
+		else if (r == PGM_TXW_NAK_TOO_LATE || r == PGM_TXW_NAK_INVALID)
+			ignored++;
+		else
+			limited++;
+	}
+	if (!parity) {
+		PGM_ADD_STATS(net, PGM_MIB_INNAKSEQS, rx->n_naks);
+		PGM_ADD_STATS(net, PGM_MIB_INNAKDISTINCT,
+			      src->txw.stats.naks_distinct - distinct);
+	}
+	if (ignored)
+		PGM_ADD_STATS(net, PGM_MIB_INNAKIGNORED, ignored);
+	if (limited)
+		PGM_ADD_STATS(net, PGM_MIB_INNAKNCFLIMITED, limited);
+	/* Confirm at once (RFC 3208 5.2), then repair. */
+	pgm_source_ncf(sk, rx, ok, n, parity);
+	if (queued)
+		pgm_source_push(sk);
 }
 
 /**
- * pgm_source_rcv() - a packet for a source: NAK, NNAK or SPMR
+ * pgm_source_rcv() - a packet for a source: NAK, NNAK, SPMR or POLR
  * @sk: the source
  * @skb: the packet, data at the PGM header; consumed
+ *
+ * NAKs are answered as pgm_source_nak() says, SPMRs with an SPM at most
+ * once per heartbeat interval; NNAKs and POLRs (for network elements
+ * and DLRs, which a source is not) are counted, nothing more.
  *
  * Context: socket owner.
  */
@@ -737,12 +785,9 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct net *net = sock_net(sk);
-	struct pgm_source *src;
-	bool confirm = false, queued = false;
-	struct sk_buff *ncf;
 	struct pgm_rx rxbuf, *rx = &rxbuf;
-	unsigned int i;
-	u64 now, distinct;
+	struct pgm_source *src;
+	u64 now;
 
 	sock_owned_by_me(sk);
 
@@ -750,50 +795,24 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	src = ps->src;
 	if (pgm_parse_skb(skb, rx)) {
-		__PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
+		PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
 		goto drop;
 	}
 	now = pgm_now();
 
 	switch (rx->type) {
 	case PGM_TYPE_NAK:
-		__PGM_INC_STATS(net, PGM_MIB_INNAK);
-		if (rx->options & PGM_OPT_PARITY) {
-			pgm_source_parity_nak(sk, rx, now);
-			break;
-		}
-		distinct = src->txw.stats.naks_distinct;
-		for (i = 0; i < rx->n_naks; i++) {
-			int r = pgm_txw_nak(&src->txw, rx->naks[i], now,
-					    (u64)ps->params.repair_ivl * PGM_MS);
-
-			queued |= r == PGM_TXW_NAK_QUEUED;
-			confirm |= r != PGM_TXW_NAK_PENDING;
-		}
-		__PGM_ADD_STATS(net, PGM_MIB_INNAKSEQS, rx->n_naks);
-		__PGM_ADD_STATS(net, PGM_MIB_INNAKDISTINCT,
-				src->txw.stats.naks_distinct - distinct);
-		/* Confirm at once (RFC 3208 5.2); not again while queued. */
-		if (confirm) {
-			ncf = pgm_build_nak(sk, PGM_TYPE_NCF, ps->tsi.sport,
-					    ps->dport, ps->tsi.gsi, rx->naks,
-					    rx->n_naks, rx->nla, rx->grp_nla,
-					    false);
-			if (ncf && !pgm_xmit(sk, ncf, src->src_addr, ps->group,
-					     src->oif, pgm_src_ttl(sk), true))
-				__PGM_INC_STATS(net, PGM_MIB_OUTNCF);
-		}
-		if (queued)
-			pgm_source_push(sk);
+		PGM_INC_STATS(net, PGM_MIB_INNAK);
+		pgm_source_nak(sk, rx, now);
 		break;
 	case PGM_TYPE_SPMR:
-		__PGM_INC_STATS(net, PGM_MIB_INSPMR);
+		PGM_INC_STATS(net, PGM_MIB_INSPMR);
 		/* At most one answer per heartbeat interval. */
 		if (now - src->last_spm >= (u64)ps->params.spm_heartbeat * PGM_MS)
 			pgm_send_spm(sk, now);
 		break;
 	default:
-		__PGM_INC_STATS(net, PGM_MIB_INOTHER);
+		PGM_INC_STATS(net, PGM_MIB_INOTHER);
 		break;
 	}
 drop:
@@ -1014,7 +1033,7 @@ void pgm_source_stats(struct sock *sk, struct rm_sender_stats *st)
 	st->naks_received = src->txw.stats.naks;
 	st->naks_received_too_late = src->txw.stats.naks_too_late;
 	st->num_naks_after_rdata = src->txw.stats.naks_after_rdata;
-	st->num_outstanding_naks = src->txw.rtx_len;
+	st->num_outstanding_naks = src->txw.rtx_len + pgm_fec_tx_pending(sk);
 	st->trailing_edge_seq_id = src->txw.trail;
 	st->leading_edge_seq_id = pgm_txw_lead(&src->txw);
 	elapsed = pgm_now() - src->started;
