@@ -10,6 +10,13 @@
  * and says so (pgm_fec_tx_sent()). A group's data must still be in the
  * transmit window; a request for a group that left it is dropped.
  *
+ * A parity NAK is anyone's to forge, its count included: one costs at
+ * most one NCF per group and repair interval, parity only for a group
+ * the source sent whole and still holds, never more than the group's
+ * n - k parity packets in a round, a round at most once per repair
+ * interval, and never more than half the ring (pro-active parity keeps
+ * the rest).
+ *
  * Context: everything here runs as the socket's owner (process context
  * under lock_sock(), or softirq/timers with the socket spinlock held and
  * the socket not owned by user), like the rest of the source.
@@ -27,7 +34,6 @@
 #include "wire.h"
 
 #define PGM_FEC_TX_RING		64	/* queued parity requests */
-#define PGM_FEC_TX_GROUPS	256	/* groups whose parity use we track */
 
 /* A request: @count parity packets of the group at @tg. */
 struct pgm_fec_req {
@@ -37,7 +43,8 @@ struct pgm_fec_req {
 };
 
 /* What a group has had: the next fresh parity index, on-demand parity
- * queued and not yet sent, the last on-demand answer.
+ * queued and not yet sent, the last on-demand answer (@last_count
+ * packets, the last at @last_sent), the last NCF.
  */
 struct pgm_fec_grp {
 	u32	tg;
@@ -46,6 +53,7 @@ struct pgm_fec_grp {
 	u8	pending;
 	u8	last_count;
 	u64	last_sent;
+	u64	confirmed;
 };
 
 /**
@@ -55,7 +63,10 @@ struct pgm_fec_grp {
  * @ring: parity requests
  * @head: next request to serve
  * @len: requests queued
- * @grp: per-group bookkeeping, direct-mapped by group number
+ * @grp: per-group bookkeeping, direct-mapped by group number: one entry
+ *	per k sequences of the transmit window's capacity, so that every
+ *	group wholly in the window has its own
+ * @grp_mask: entries in @grp - 1
  * @ready: the next parity packet, built and waiting for the rate
  * @ready_type: its type (ODATA: pro-active, RDATA: on demand)
  * @blocks: k source blocks of the group being encoded
@@ -71,7 +82,8 @@ struct pgm_fec_tx {
 	struct pgm_fec_req	ring[PGM_FEC_TX_RING];
 	unsigned int		head;
 	unsigned int		len;
-	struct pgm_fec_grp	grp[PGM_FEC_TX_GROUPS];
+	struct pgm_fec_grp	*grp;
+	u32			grp_mask;
 	struct sk_buff		*ready;
 	u8			ready_type;
 	u8			*blocks[PGM_FEC_K_MAX];
@@ -86,10 +98,11 @@ struct pgm_fec_tx {
  * pgm_fec_tx_init() - set up FEC for a source whose params.fec is set
  * @sk: the source, connecting
  * @tsdu_max: its largest TSDU
+ * @capacity: its transmit window's capacity, sequences (a power of two)
  *
  * Return: 0 or -ENOMEM.
  */
-int pgm_fec_tx_init(struct sock *sk, unsigned int tsdu_max)
+int pgm_fec_tx_init(struct sock *sk, unsigned int tsdu_max, u32 capacity)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	const struct pgm_fec_params *p = &ps->params.fec;
@@ -103,7 +116,10 @@ int pgm_fec_tx_init(struct sock *sk, unsigned int tsdu_max)
 	fec->rs = kmalloc(pgm_rs_size(p->n, p->k), GFP_KERNEL);
 	fec->frags = kcalloc(p->k, PGM_FEC_FRAG_LEN, GFP_KERNEL);
 	fec->block_cap = pgm_fec_block_len(tsdu_max, true);
-	if (!fec->rs || !fec->frags || pgm_rs_init(fec->rs, p->n, p->k))
+	fec->grp_mask = max_t(u32, capacity >> p->log2k, 1) - 1;
+	fec->grp = kvcalloc(fec->grp_mask + 1, sizeof(*fec->grp), GFP_KERNEL);
+	if (!fec->rs || !fec->frags || !fec->grp ||
+	    pgm_rs_init(fec->rs, p->n, p->k))
 		goto nomem;
 	for (i = 0; i < p->k; i++) {
 		fec->blocks[i] = kmalloc(fec->block_cap, GFP_KERNEL);
@@ -132,17 +148,26 @@ void pgm_fec_tx_free(struct pgm_source *src)
 	for (i = 0; i < fec->p.k; i++)
 		kfree(fec->blocks[i]);
 	kfree_skb(fec->ready);
+	kvfree(fec->grp);
 	kfree(fec->frags);
 	kfree(fec->rs);
 	kfree(fec);
 	src->fec = NULL;
 }
 
+static struct pgm_fec_grp *pgm_fec_grp_slot(struct pgm_fec_tx *fec, u32 tg)
+{
+	return &fec->grp[(tg >> fec->p.log2k) & fec->grp_mask];
+}
+
+/* The entry of a group wholly in the window, taken over from the older
+ * group that had it (that one left the window: its requests still
+ * queued are dropped).
+ */
 static struct pgm_fec_grp *pgm_fec_grp(struct pgm_fec_tx *fec, u32 tg)
 {
-	struct pgm_fec_grp *g;
+	struct pgm_fec_grp *g = pgm_fec_grp_slot(fec, tg);
 
-	g = &fec->grp[(tg >> fec->p.log2k) % PGM_FEC_TX_GROUPS];
 	if (!g->used || g->tg != tg) {
 		memset(g, 0, sizeof(*g));
 		g->used = true;
@@ -152,12 +177,21 @@ static struct pgm_fec_grp *pgm_fec_grp(struct pgm_fec_tx *fec, u32 tg)
 	return g;
 }
 
+/* The entry of @tg if it still has one, else NULL. */
+static struct pgm_fec_grp *pgm_fec_grp_find(struct pgm_fec_tx *fec, u32 tg)
+{
+	struct pgm_fec_grp *g = pgm_fec_grp_slot(fec, tg);
+
+	return g->used && g->tg == tg ? g : NULL;
+}
+
 static bool pgm_fec_queue(struct pgm_fec_tx *fec, u32 tg, u8 count,
 			  bool proactive)
 {
 	struct pgm_fec_req *r;
 
-	if (fec->len == PGM_FEC_TX_RING)
+	/* On-demand requests leave half the ring to pro-active parity. */
+	if (fec->len >= (proactive ? PGM_FEC_TX_RING : PGM_FEC_TX_RING / 2))
 		return false;
 	r = &fec->ring[(fec->head + fec->len++) % PGM_FEC_TX_RING];
 	r->tg = tg;
@@ -181,7 +215,7 @@ void pgm_fec_tx_odata_sent(struct sock *sk, u32 sqn)
 		return;
 	if (!pgm_fec_queue(fec, pgm_fec_tg(&fec->p, sqn), fec->p.proactive,
 			   true))
-		__PGM_INC_STATS(sock_net(sk), PGM_MIB_FECQUEUEFULL);
+		PGM_INC_STATS(sock_net(sk), PGM_MIB_FECQUEUEFULL);
 }
 
 /**
@@ -189,45 +223,102 @@ void pgm_fec_tx_odata_sent(struct sock *sk, u32 sqn)
  * @sk: the source
  * @sqn: the NAK's sequence: the group's first sequence | (count - 1)
  * @now: the time, ns
+ * @confirm: out: true if the caller is to confirm @sqn with an NCF
  *
  * Parity already queued for the group or sent within the repair interval
  * covers as many losses as it counts; only a larger count adds parity
- * (RFC 3208 A.5).
+ * (RFC 3208 A.5), and no count more than the group's n - k packets. A
+ * group is confirmed at most once per repair interval, and only if its
+ * data was all sent and is still held, and its parity is queued or was
+ * just sent. Counted in the transmit window's NAK statistics.
  *
- * Return: true if the NAK is to be confirmed (an NCF): the group's data
- * is in the window; false if it is not (or FEC is off).
+ * Return: an enum pgm_txw_nak_result (PGM_TXW_NAK_INVALID also without
+ * on-demand parity, PGM_TXW_NAK_BUSY when the queue had no room).
  */
-bool pgm_fec_tx_nak(struct sock *sk, u32 sqn, u64 now)
+int pgm_fec_tx_nak(struct sock *sk, u32 sqn, u64 now, bool *confirm)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
+	u64 ivl = (u64)ps->params.repair_ivl * PGM_MS;
 	struct pgm_fec_tx *fec = ps->src->fec;
 	struct pgm_txw *w = &ps->src->txw;
-	struct pgm_fec_grp *g;
 	unsigned int count, covered, size;
+	struct pgm_fec_grp *g;
+	int r;
 	u32 tg;
 
-	if (!fec || !fec->p.ondemand)
-		return false;
+	*confirm = false;
+	w->stats.naks++;
+	if (!fec || !fec->p.ondemand) {
+		w->stats.naks_invalid++;
+		return PGM_TXW_NAK_INVALID;
+	}
 	tg = pgm_fec_tg(&fec->p, sqn);
-	count = pgm_fec_pkt(&fec->p, sqn) + 1;
+	count = min(pgm_fec_pkt(&fec->p, sqn) + 1, pgm_fec_h(&fec->p));
 	/* The whole group must be in the window and sent. */
 	size = fec->closed_set && fec->closed == tg ? fec->closed_size :
 						     fec->p.k;
-	if (pgm_seq_before(tg, w->trail) ||
-	    !pgm_seq_before(tg + size - 1, w->odata))
-		return false;
+	if (pgm_seq_before(tg, w->trail)) {
+		w->stats.naks_too_late++;
+		return PGM_TXW_NAK_TOO_LATE;
+	}
+	if (!pgm_seq_before(tg + size - 1, w->odata)) {
+		w->stats.naks_invalid++;
+		return PGM_TXW_NAK_INVALID;
+	}
 	g = pgm_fec_grp(fec, tg);
 	covered = g->pending;
-	if (now - g->last_sent < (u64)ps->params.repair_ivl * PGM_MS)
+	if (g->last_sent && now - g->last_sent < ivl)
 		covered += g->last_count;
-	if (count <= covered)
-		return true;
-	count -= covered;
-	if (pgm_fec_queue(fec, tg, count, false))
-		g->pending += count;
-	else
-		__PGM_INC_STATS(sock_net(sk), PGM_MIB_FECQUEUEFULL);
-	return true;
+	if (count > covered) {
+		if (!pgm_fec_queue(fec, tg, count - covered, false)) {
+			PGM_INC_STATS(sock_net(sk), PGM_MIB_FECQUEUEFULL);
+			if (!covered)
+				return PGM_TXW_NAK_BUSY;
+			r = PGM_TXW_NAK_PENDING;
+		} else {
+			g->pending += count - covered;
+			r = PGM_TXW_NAK_QUEUED;
+		}
+	} else if (g->pending) {
+		w->stats.naks_queued++;
+		r = PGM_TXW_NAK_PENDING;
+	} else {
+		w->stats.naks_after_rdata++;
+		r = PGM_TXW_NAK_RECENT;
+	}
+	if (g->confirmed && now - g->confirmed < ivl) {
+		w->stats.naks_unconfirmed++;
+	} else {
+		g->confirmed = now ? now : 1;
+		*confirm = true;
+	}
+	return r;
+}
+
+/**
+ * pgm_fec_tx_pending() - on-demand parity packets asked for, not yet sent
+ * @sk: the source
+ *
+ * Return: their number (0 without FEC).
+ */
+u64 pgm_fec_tx_pending(struct sock *sk)
+{
+	struct pgm_fec_tx *fec = pgm_sk(sk)->src->fec;
+	unsigned int i;
+	u64 n = 0;
+
+	if (!fec)
+		return 0;
+	for (i = 0; i < fec->len; i++) {
+		const struct pgm_fec_req *r;
+
+		r = &fec->ring[(fec->head + i) % PGM_FEC_TX_RING];
+		if (!r->proactive)
+			n += r->count;
+	}
+	if (fec->ready && fec->ready_type == PGM_TYPE_RDATA)
+		n++;
+	return n;
 }
 
 /* Copy the group's payloads into the source blocks; a group closed
@@ -358,24 +449,30 @@ struct sk_buff *pgm_fec_tx_peek(struct sock *sk, u8 *type)
 		return NULL;
 	while (!fec->ready && fec->len) {
 		struct pgm_fec_req *r = &fec->ring[fec->head];
-		struct pgm_fec_grp *g = pgm_fec_grp(fec, r->tg);
+		struct pgm_fec_grp *g = NULL;
 		unsigned int j;
 
 		if (r->proactive) {
 			j = fec->p.proactive - r->count;
 		} else {
-			j = g->next_j;
-			g->next_j = (g->next_j + 1) % pgm_fec_h(&fec->p);
+			/* Gone: its group left the window for a newer one. */
+			g = pgm_fec_grp_find(fec, r->tg);
+			j = g ? g->next_j : 0;
 		}
 		fec->ready_type = r->proactive ? PGM_TYPE_ODATA :
 						 PGM_TYPE_RDATA;
-		fec->ready = pgm_fec_build(sk, fec, r->tg, j, fec->ready_type);
-		if (!r->proactive) {
+		if (r->proactive || g)
+			fec->ready = pgm_fec_build(sk, fec, r->tg, j,
+						   fec->ready_type);
+		if (g) {
 			u64 now = pgm_now(), ivl;
 
 			ivl = (u64)pgm_sk(sk)->params.repair_ivl * PGM_MS;
-			g->pending--;
-			g->last_count = now - g->last_sent < ivl ?
+			g->next_j = (g->next_j + 1) % pgm_fec_h(&fec->p);
+			if (g->pending)
+				g->pending--;
+			g->last_count = g->last_sent &&
+					now - g->last_sent < ivl ?
 					g->last_count + 1 : 1;
 			g->last_sent = now;
 		}
@@ -427,7 +524,7 @@ void pgm_fec_tx_close(struct sock *sk)
 	fec->closed_set = true;
 	if (fec->p.proactive &&
 	    !pgm_fec_queue(fec, fec->closed, fec->p.proactive, true))
-		__PGM_INC_STATS(sock_net(sk), PGM_MIB_FECQUEUEFULL);
+		PGM_INC_STATS(sock_net(sk), PGM_MIB_FECQUEUEFULL);
 }
 
 /**

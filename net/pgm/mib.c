@@ -60,6 +60,8 @@ static const struct snmp_mib pgm_snmp_list[] = {
 	SNMP_MIB_ITEM("PgmInWrongSource", PGM_MIB_INWRONGSOURCE),
 	SNMP_MIB_ITEM("PgmInSpmNlaIgnored", PGM_MIB_INSPMNLA),
 	SNMP_MIB_ITEM("PgmOrphansAborted", PGM_MIB_ORPHANSABORTED),
+	SNMP_MIB_ITEM("PgmInNakIgnored", PGM_MIB_INNAKIGNORED),
+	SNMP_MIB_ITEM("PgmInNakNcfLimited", PGM_MIB_INNAKNCFLIMITED),
 	SNMP_MIB_SENTINEL
 };
 

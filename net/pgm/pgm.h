@@ -523,6 +523,8 @@ enum pgm_mib_field {
 	PGM_MIB_INWRONGSOURCE,		/* PgmInWrongSource */
 	PGM_MIB_INSPMNLA,		/* PgmInSpmNlaIgnored */
 	PGM_MIB_ORPHANSABORTED,		/* PgmOrphansAborted */
+	PGM_MIB_INNAKIGNORED,		/* PgmInNakIgnored */
+	PGM_MIB_INNAKNCFLIMITED,	/* PgmInNakNcfLimited */
 	__PGM_MIB_MAX
 };
 
@@ -732,10 +734,11 @@ int pgm_mib_net_init(struct net *net);
 void pgm_mib_net_exit(struct net *net);
 
 /* fec_tx.c */
-int pgm_fec_tx_init(struct sock *sk, unsigned int tsdu_max);
+int pgm_fec_tx_init(struct sock *sk, unsigned int tsdu_max, u32 capacity);
 void pgm_fec_tx_free(struct pgm_source *src);
 void pgm_fec_tx_odata_sent(struct sock *sk, u32 sqn);
-bool pgm_fec_tx_nak(struct sock *sk, u32 sqn, u64 now);
+int pgm_fec_tx_nak(struct sock *sk, u32 sqn, u64 now, bool *confirm);
+u64 pgm_fec_tx_pending(struct sock *sk);
 struct sk_buff *pgm_fec_tx_peek(struct sock *sk, u8 *type);
 struct sk_buff *pgm_fec_tx_sent(struct sock *sk);
 bool pgm_fec_tx_spm_opts(struct sock *sk, u32 *tgs, u8 *prm, u32 *cur);

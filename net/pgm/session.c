@@ -957,7 +957,7 @@ void pgm_receiver_stats(struct sock *sk, struct rm_receiver_stats *st)
 	elapsed = pgm_now() - sess->started;
 	if (elapsed)
 		st->rate_kbits_per_sec_overall =
-			div64_u64(ps->rstats.total_bytes_received * 8 *
-				  1000000ULL, elapsed);
+			mul_u64_u64_div_u64(ps->rstats.total_bytes_received,
+					    8 * 1000000ULL, elapsed);
 	st->rate_kbits_per_sec_last = st->rate_kbits_per_sec_overall;
 }

@@ -2,10 +2,14 @@
 /*
  * PGM sources (RFC 3208 section 5): connect() starts a session, send()
  * numbers the data into the transmit window, the transmit engine paces
- * ODATA and RDATA through one token bucket, NAKs get an NCF at once and
- * a repair (once per repair interval), SPMs go out as ambient and
- * heartbeat, and a closed source keeps serving repairs until its window
- * has drained.
+ * ODATA and RDATA through one token bucket, NAKs for what it sent and
+ * still holds get an NCF at once and a repair (each at most once per
+ * repair interval and sequence), SPMs go out as ambient and heartbeat,
+ * and a closed source keeps serving repairs until its window has drained.
+ *
+ * RM_SENDER_STATISTICS counts a packet when it leaves (pgm_xmit() took
+ * it), in the same place as /proc/net/pgm/snmp's PgmOut* counters: a
+ * snapshot describes one moment.
  */
 
 #include <linux/inetdevice.h>
@@ -80,6 +84,7 @@ static void pgm_send_spm(struct sock *sk, u64 now)
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_source *src = ps->src;
 	struct sk_buff *skb;
+	unsigned int len;
 
 	skb = pgm_build_spm(sk, src->spm_sqn++, src->txw.trail,
 			    pgm_txw_lead(&src->txw), src->src_addr,
@@ -87,12 +92,14 @@ static void pgm_send_spm(struct sock *sk, u64 now)
 	if (!skb)
 		return;
 	src->last_spm = now;
-	ps->sstats.total_bytes_sent += skb->len;
-	if (pgm_rate_has(&src->rate, skb->len + 24))
-		pgm_rate_spend(&src->rate, skb->len + 24);
-	if (!pgm_xmit(sk, skb, src->src_addr, ps->group, src->oif,
-		      pgm_src_ttl(sk), true))
-		PGM_INC_STATS(sock_net(sk), PGM_MIB_OUTSPM);
+	len = skb->len;
+	if (pgm_rate_has(&src->rate, len + 24))
+		pgm_rate_spend(&src->rate, len + 24);
+	if (pgm_xmit(sk, skb, src->src_addr, ps->group, src->oif,
+		     pgm_src_ttl(sk), true))
+		return;
+	ps->sstats.total_bytes_sent += len;
+	PGM_INC_STATS(sock_net(sk), PGM_MIB_OUTSPM);
 }
 
 /* Data went out: heartbeats start again from the shortest interval. */
@@ -122,6 +129,16 @@ static void pgm_maybe_fin(struct sock *sk, u64 now)
 	pgm_reset_timer(sk, &ps->spm_timer, src->hb_next);
 }
 
+/* kbit/s of @bytes over @ns (no overflow for any byte count). */
+static u64 pgm_kbps(u64 bytes, u64 ns)
+{
+	return ns ? mul_u64_u64_div_u64(bytes, 8 * 1000000ULL, ns) : 0;
+}
+
+/* The send rate of the last second or more: sampled as packets go out,
+ * by the SPM timer and by RM_SENDER_STATISTICS, so that an idle source
+ * does not keep reporting the rate of its last burst.
+ */
 static void pgm_rate_sample(struct pgm_sock *ps, u64 now)
 {
 	struct pgm_source *src = ps->src;
@@ -129,8 +146,8 @@ static void pgm_rate_sample(struct pgm_sock *ps, u64 now)
 
 	if (dt < NSEC_PER_SEC)
 		return;
-	src->rate_last = div64_u64((ps->sstats.total_bytes_sent -
-				    src->bytes_rate_mark) * 8 * 1000000ULL, dt);
+	src->rate_last = pgm_kbps(ps->sstats.total_bytes_sent -
+				  src->bytes_rate_mark, dt);
 	src->bytes_rate_mark = ps->sstats.total_bytes_sent;
 	src->rate_mark = now;
 }
@@ -142,8 +159,8 @@ static int pgm_source_push_parity(struct sock *sk, u64 now)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_source *src = ps->src;
+	unsigned int wire, len;
 	struct sk_buff *pkt;
-	unsigned int wire;
 	u8 type;
 
 	pkt = pgm_fec_tx_peek(sk, &type);
@@ -161,15 +178,32 @@ static int pgm_source_push_parity(struct sock *sk, u64 now)
 	}
 	pkt = pgm_fec_tx_sent(sk);
 	pgm_rate_spend(&src->rate, wire);
-	ps->sstats.total_bytes_sent += pkt->len;
-	if (type == PGM_TYPE_RDATA)
-		ps->sstats.repair_packets_sent++;
+	len = pkt->len;
 	if (!pgm_xmit(sk, pkt, src->src_addr, ps->group, src->oif,
-		      pgm_src_ttl(sk), type == PGM_TYPE_RDATA))
+		      pgm_src_ttl(sk), type == PGM_TYPE_RDATA)) {
+		ps->sstats.total_bytes_sent += len;
+		if (type == PGM_TYPE_RDATA)
+			ps->sstats.repair_packets_sent++;
 		PGM_INC_STATS(sock_net(sk), type == PGM_TYPE_RDATA ?
 			      PGM_MIB_OUTPARITYRDATA : PGM_MIB_OUTPARITYODATA);
+	}
 	pgm_heartbeat_reset(src, now, &ps->params);
 	return 1;
+}
+
+/* A data packet of @len PGM bytes, @tsdu of them payload, left. */
+static void pgm_count_data(struct pgm_sock *ps, struct net *net, u8 type,
+			   u32 len, u32 tsdu)
+{
+	ps->sstats.total_bytes_sent += len;
+	if (type == PGM_TYPE_RDATA) {
+		ps->sstats.repair_packets_sent++;
+		PGM_INC_STATS(net, PGM_MIB_OUTRDATA);
+	} else {
+		ps->sstats.data_bytes_sent += tsdu;
+		ps->sstats.total_odata_packets_sent++;
+		PGM_INC_STATS(net, PGM_MIB_OUTODATA);
+	}
 }
 
 /**
@@ -197,8 +231,8 @@ void pgm_source_push(struct sock *sk)
 	now = pgm_now();
 	while (budget--) {
 		struct pgm_data_opts opts = {};
+		u32 sqn, wire, len, tsdu;
 		struct sk_buff *skb, *pkt;
-		u32 sqn, wire;
 		u8 type = PGM_TYPE_RDATA;
 
 		skb = pgm_txw_peek_rtx(&src->txw, &sqn);
@@ -245,19 +279,20 @@ void pgm_source_push(struct sock *sk)
 			return;
 		}
 		pgm_rate_spend(&src->rate, wire);
+		/* The payload's length now: a stream's packet grew until
+		 * it went out, never after.
+		 */
+		tsdu = skb->len;
 		if (type == PGM_TYPE_RDATA) {
 			pgm_txw_rtx_sent(&src->txw, now);
-			ps->sstats.repair_packets_sent++;
 		} else {
 			pgm_txw_odata_sent(&src->txw, now);
-			ps->sstats.total_odata_packets_sent++;
 			pgm_fec_tx_odata_sent(sk, sqn);
 		}
-		ps->sstats.total_bytes_sent += pkt->len;
+		len = pkt->len;
 		if (!pgm_xmit(sk, pkt, src->src_addr, ps->group, src->oif,
 			      pgm_src_ttl(sk), type == PGM_TYPE_RDATA))
-			PGM_INC_STATS(net, type == PGM_TYPE_RDATA ?
-				      PGM_MIB_OUTRDATA : PGM_MIB_OUTODATA);
+			pgm_count_data(ps, net, type, len, tsdu);
 		pgm_heartbeat_reset(src, now, &ps->params);
 	}
 	if (budget < 0)
@@ -369,7 +404,7 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	if (p->udp_mcast)
 		src->tsdu_max -= sizeof(struct udphdr);
 	if (p->fec.n) {
-		err = pgm_fec_tx_init(sk, src->tsdu_max);
+		err = pgm_fec_tx_init(sk, src->tsdu_max, cap);
 		if (err)
 			goto err_free;
 	}
@@ -646,7 +681,6 @@ int pgm_source_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 						   skb->len - chunk);
 			pgm_txw_grow_tail(&src->txw, chunk);
 			copied += chunk;
-			ps->sstats.data_bytes_sent += chunk;
 			continue;
 		}
 		if (!rdm)
@@ -683,7 +717,6 @@ int pgm_source_sendmsg(struct sock *sk, struct msghdr *msg, size_t len)
 		WARN_ON_ONCE(pgm_txw_append(&src->txw, skb, chunk, &sqn));
 		cb->sqn = sqn;
 		copied += chunk;
-		ps->sstats.data_bytes_sent += chunk;
 	}
 	if (rdm && src->boundary_left)
 		src->boundary_left -= copied;
@@ -693,43 +726,91 @@ out:
 	return copied ? copied : err;
 }
 
-/* ----- input: NAK, SPMR ----- */
+/* ----- input: NAK, NNAK, SPMR, POLR ----- */
 
-/* A parity NAK: each sequence a group | (count - 1). Confirm the groups
- * whose data is in the window and queue their parity.
+/* Confirm @n sequences of a NAK, its NLAs echoed, with one NCF to the
+ * group; none confirmed, no NCF.
  */
-static void pgm_source_parity_nak(struct sock *sk, const struct pgm_rx *rx,
-				  u64 now)
+static void pgm_source_ncf(struct sock *sk, const struct pgm_rx *rx,
+			   const u32 *sqns, unsigned int n, bool parity)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_source *src = ps->src;
-	struct net *net = sock_net(sk);
-	u32 ok[ARRAY_SIZE(rx->naks)];
-	unsigned int i, n = 0;
 	struct sk_buff *ncf;
 
-	__PGM_INC_STATS(net, PGM_MIB_INPARITYNAK);
-	src->txw.stats.naks += rx->n_naks;
-	for (i = 0; i < rx->n_naks; i++) {
-		if (pgm_fec_tx_nak(sk, rx->naks[i], now))
-			ok[n++] = rx->naks[i];
-		else
-			src->txw.stats.naks_too_late++;
-	}
 	if (!n)
 		return;
 	ncf = pgm_build_nak(sk, PGM_TYPE_NCF, ps->tsi.sport, ps->dport,
-			    ps->tsi.gsi, ok, n, rx->nla, rx->grp_nla, true);
-	if (ncf && !pgm_xmit(sk, ncf, src->src_addr, ps->group, src->oif,
-			     pgm_src_ttl(sk), true))
-		__PGM_INC_STATS(net, PGM_MIB_OUTNCF);
-	pgm_source_push(sk);
+			    ps->tsi.gsi, sqns, n, rx->nla, rx->grp_nla, parity);
+	if (!ncf)
+		return;
+	/* All traffic counts against the rate; an NCF does not wait. */
+	if (pgm_rate_has(&src->rate, ncf->len + 24))
+		pgm_rate_spend(&src->rate, ncf->len + 24);
+	if (!pgm_xmit(sk, ncf, src->src_addr, ps->group, src->oif,
+		      pgm_src_ttl(sk), true))
+		PGM_INC_STATS(sock_net(sk), PGM_MIB_OUTNCF);
+}
+
+/* A NAK (selective or, with OPT_PARITY, parity: each sequence a group |
+ * (count - 1)): confirm what was sent, is held and was not confirmed
+ * within the repair interval, and queue its repair. Everything else is
+ * counted and costs nothing more: a NAK is anyone's to forge.
+ */
+static void pgm_source_nak(struct sock *sk, const struct pgm_rx *rx, u64 now)
+{
+	bool parity = rx->options & PGM_OPT_PARITY, queued = false;
+	struct pgm_sock *ps = pgm_sk(sk);
+	struct pgm_source *src = ps->src;
+	u64 ivl = (u64)ps->params.repair_ivl * PGM_MS;
+	unsigned int i, n = 0, ignored = 0, limited = 0;
+	struct net *net = sock_net(sk);
+	u32 ok[ARRAY_SIZE(rx->naks)];
+	u64 distinct;
+
+	if (parity)
+		PGM_INC_STATS(net, PGM_MIB_INPARITYNAK);
+	distinct = src->txw.stats.naks_distinct;
+	for (i = 0; i < rx->n_naks; i++) {
+		bool confirm;
+		int r;
+
+		if (parity)
+			r = pgm_fec_tx_nak(sk, rx->naks[i], now, &confirm);
+		else
+			r = pgm_txw_nak(&src->txw, rx->naks[i], now, ivl,
+					&confirm);
+		queued |= r == PGM_TXW_NAK_QUEUED;
+		if (confirm)
+			ok[n++] = rx->naks[i];
+		else if (r == PGM_TXW_NAK_TOO_LATE || r == PGM_TXW_NAK_INVALID)
+			ignored++;
+		else
+			limited++;
+	}
+	if (!parity) {
+		PGM_ADD_STATS(net, PGM_MIB_INNAKSEQS, rx->n_naks);
+		PGM_ADD_STATS(net, PGM_MIB_INNAKDISTINCT,
+			      src->txw.stats.naks_distinct - distinct);
+	}
+	if (ignored)
+		PGM_ADD_STATS(net, PGM_MIB_INNAKIGNORED, ignored);
+	if (limited)
+		PGM_ADD_STATS(net, PGM_MIB_INNAKNCFLIMITED, limited);
+	/* Confirm at once (RFC 3208 5.2), then repair. */
+	pgm_source_ncf(sk, rx, ok, n, parity);
+	if (queued)
+		pgm_source_push(sk);
 }
 
 /**
- * pgm_source_rcv() - a packet for a source: NAK, NNAK or SPMR
+ * pgm_source_rcv() - a packet for a source: NAK, NNAK, SPMR or POLR
  * @sk: the source
  * @skb: the packet, data at the PGM header; consumed
+ *
+ * NAKs are answered as pgm_source_nak() says, SPMRs with an SPM at most
+ * once per heartbeat interval; NNAKs and POLRs (for network elements
+ * and DLRs, which a source is not) are counted, nothing more.
  *
  * Context: socket owner.
  */
@@ -737,12 +818,9 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct net *net = sock_net(sk);
-	struct pgm_source *src;
-	bool confirm = false, queued = false;
-	struct sk_buff *ncf;
 	struct pgm_rx rxbuf, *rx = &rxbuf;
-	unsigned int i;
-	u64 now, distinct;
+	struct pgm_source *src;
+	u64 now;
 
 	sock_owned_by_me(sk);
 
@@ -750,50 +828,24 @@ void pgm_source_rcv(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	src = ps->src;
 	if (pgm_parse_skb(skb, rx)) {
-		__PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
+		PGM_INC_STATS(net, PGM_MIB_INMALFORMED);
 		goto drop;
 	}
 	now = pgm_now();
 
 	switch (rx->type) {
 	case PGM_TYPE_NAK:
-		__PGM_INC_STATS(net, PGM_MIB_INNAK);
-		if (rx->options & PGM_OPT_PARITY) {
-			pgm_source_parity_nak(sk, rx, now);
-			break;
-		}
-		distinct = src->txw.stats.naks_distinct;
-		for (i = 0; i < rx->n_naks; i++) {
-			int r = pgm_txw_nak(&src->txw, rx->naks[i], now,
-					    (u64)ps->params.repair_ivl * PGM_MS);
-
-			queued |= r == PGM_TXW_NAK_QUEUED;
-			confirm |= r != PGM_TXW_NAK_PENDING;
-		}
-		__PGM_ADD_STATS(net, PGM_MIB_INNAKSEQS, rx->n_naks);
-		__PGM_ADD_STATS(net, PGM_MIB_INNAKDISTINCT,
-				src->txw.stats.naks_distinct - distinct);
-		/* Confirm at once (RFC 3208 5.2); not again while queued. */
-		if (confirm) {
-			ncf = pgm_build_nak(sk, PGM_TYPE_NCF, ps->tsi.sport,
-					    ps->dport, ps->tsi.gsi, rx->naks,
-					    rx->n_naks, rx->nla, rx->grp_nla,
-					    false);
-			if (ncf && !pgm_xmit(sk, ncf, src->src_addr, ps->group,
-					     src->oif, pgm_src_ttl(sk), true))
-				__PGM_INC_STATS(net, PGM_MIB_OUTNCF);
-		}
-		if (queued)
-			pgm_source_push(sk);
+		PGM_INC_STATS(net, PGM_MIB_INNAK);
+		pgm_source_nak(sk, rx, now);
 		break;
 	case PGM_TYPE_SPMR:
-		__PGM_INC_STATS(net, PGM_MIB_INSPMR);
+		PGM_INC_STATS(net, PGM_MIB_INSPMR);
 		/* At most one answer per heartbeat interval. */
 		if (now - src->last_spm >= (u64)ps->params.spm_heartbeat * PGM_MS)
 			pgm_send_spm(sk, now);
 		break;
 	default:
-		__PGM_INC_STATS(net, PGM_MIB_INOTHER);
+		PGM_INC_STATS(net, PGM_MIB_INOTHER);
 		break;
 	}
 drop:
@@ -831,6 +883,7 @@ void pgm_source_spm_timeout(struct sock *sk)
 	}
 	if (send)
 		pgm_send_spm(sk, now);
+	pgm_rate_sample(ps, now);
 	next = min(src->last_spm + ambient, src->hb_next);
 	pgm_reset_timer(sk, &ps->spm_timer, next);
 }
@@ -1001,26 +1054,29 @@ void pgm_source_destroy(struct sock *sk)
  * pgm_source_stats() - RM_SENDER_STATISTICS
  * @sk: a source, locked
  * @st: filled in
+ *
+ * One moment's counts: every packet counted left at once (see the top of
+ * this file), so DataBytesSent never exceeds TotalBytesSent and
+ * TotalODataPacketsSent moves with PgmOutOData.
  */
 void pgm_source_stats(struct sock *sk, struct rm_sender_stats *st)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_source *src = ps->src;
-	u64 elapsed;
+	u64 now;
 
 	*st = ps->sstats;
 	if (!src)
 		return;
+	now = pgm_now();
 	st->naks_received = src->txw.stats.naks;
 	st->naks_received_too_late = src->txw.stats.naks_too_late;
 	st->num_naks_after_rdata = src->txw.stats.naks_after_rdata;
-	st->num_outstanding_naks = src->txw.rtx_len;
+	st->num_outstanding_naks = src->txw.rtx_len + pgm_fec_tx_pending(sk);
 	st->trailing_edge_seq_id = src->txw.trail;
 	st->leading_edge_seq_id = pgm_txw_lead(&src->txw);
-	elapsed = pgm_now() - src->started;
-	if (elapsed)
-		st->rate_kbits_per_sec_overall =
-			div64_u64(ps->sstats.total_bytes_sent * 8 * 1000000ULL,
-				  elapsed);
+	st->rate_kbits_per_sec_overall =
+		pgm_kbps(ps->sstats.total_bytes_sent, now - src->started);
+	pgm_rate_sample(ps, now);
 	st->rate_kbits_per_sec_last = src->rate_last;
 }

@@ -6,6 +6,11 @@
  * NAK elimination at the source (RFC 3208 section 5.3): however many
  * NAKs arrive for a sequence, it is queued for repair once, and not
  * again until the repair interval has passed since its last repair.
+ * NCFs likewise (RFC 3208 5.2 asks to rate-limit identical NCFs): one
+ * per sequence and repair interval, and only for sequences sent and
+ * still held. An NCF tells every receiver that the sequence exists and
+ * a repair is coming; one for a sequence never sent, or gone, would send
+ * them all chasing it.
  */
 
 #include <linux/errno.h>
@@ -128,15 +133,25 @@ void pgm_txw_grow_tail(struct pgm_txw *w, u32 more)
  * @w: the window
  * @sqn: the sequence asked for
  * @now: the time, ns
- * @repair_ivl: minimum time between two repairs of one sequence, ns
+ * @repair_ivl: minimum time between two repairs of one sequence, and
+ *	between two NCFs for it, ns
+ * @confirm: out: true if the caller is to confirm @sqn with an NCF
+ *
+ * Only a sequence sent and still held is confirmed, and at most once per
+ * @repair_ivl: however many NAKs name it, it costs one NCF and one repair
+ * per interval. A receiver whose NCF was lost repeats its NAK after its
+ * NAK_RPT_IVL, longer than the repair interval (200 ms against 50 by
+ * default), and is answered again.
  *
  * Return: an enum pgm_txw_nak_result; only PGM_TXW_NAK_QUEUED adds work.
  */
-int pgm_txw_nak(struct pgm_txw *w, u32 sqn, u64 now, u64 repair_ivl)
+int pgm_txw_nak(struct pgm_txw *w, u32 sqn, u64 now, u64 repair_ivl,
+		bool *confirm)
 {
 	struct pgm_txw_slot *s;
 	u32 idx;
 
+	*confirm = false;
 	w->stats.naks++;
 	if (pgm_seq_before(sqn, w->trail)) {
 		w->stats.naks_too_late++;
@@ -151,6 +166,12 @@ int pgm_txw_nak(struct pgm_txw *w, u32 sqn, u64 now, u64 repair_ivl)
 	if (!s->naked) {
 		s->naked = true;
 		w->stats.naks_distinct++;
+	}
+	if (s->confirmed && now - s->confirmed < repair_ivl) {
+		w->stats.naks_unconfirmed++;
+	} else {
+		s->confirmed = now ? now : 1;
+		*confirm = true;
 	}
 	if (s->rtx_queued) {
 		w->stats.naks_queued++;

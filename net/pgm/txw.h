@@ -21,6 +21,7 @@
  * @data: the packet
  * @sent: time of its first transmission (ns), 0 while unsent
  * @repaired: time of its last repair (ns), 0 if never repaired
+ * @confirmed: time of its last NCF (ns), 0 if never confirmed
  * @len: payload bytes, for the window's byte count
  * @rtx_next: next slot index in the repair queue
  * @rtx_queued: on the repair queue
@@ -30,6 +31,7 @@ struct pgm_txw_slot {
 	void	*data;
 	u64	sent;
 	u64	repaired;
+	u64	confirmed;
 	u32	len;
 	u32	rtx_next;
 	bool	rtx_queued;
@@ -44,6 +46,8 @@ struct pgm_txw_slot {
  * @naks_after_rdata: NAKs for sequences repaired within the repair interval
  * @naks_queued: NAKs for a repair already queued
  * @naks_invalid: NAKs for sequences never sent
+ * @naks_unconfirmed: NAKs not confirmed: an NCF for the sequence went out
+ *	within the interval
  * @repairs: repairs (RDATA) taken from the queue
  */
 struct pgm_txw_stats {
@@ -53,6 +57,7 @@ struct pgm_txw_stats {
 	u64	naks_after_rdata;
 	u64	naks_queued;
 	u64	naks_invalid;
+	u64	naks_unconfirmed;
 	u64	repairs;
 };
 
@@ -84,13 +89,17 @@ struct pgm_txw {
 	struct pgm_txw_stats	stats;
 };
 
-/* Results of pgm_txw_nak(). */
+/* Results of pgm_txw_nak() and of fec_tx.c's parity NAKs. Only the
+ * first three are for a sequence the source sent and holds: only they
+ * may be confirmed.
+ */
 enum pgm_txw_nak_result {
 	PGM_TXW_NAK_QUEUED,	/* a repair is queued */
 	PGM_TXW_NAK_PENDING,	/* a repair was already queued */
 	PGM_TXW_NAK_RECENT,	/* repaired within the repair interval */
 	PGM_TXW_NAK_TOO_LATE,	/* behind the trailing edge */
 	PGM_TXW_NAK_INVALID,	/* never sent */
+	PGM_TXW_NAK_BUSY,	/* parity: no room to queue it now */
 };
 
 void pgm_txw_init(struct pgm_txw *w, struct pgm_txw_slot *slots,
@@ -100,7 +109,8 @@ void *pgm_txw_peek_odata(const struct pgm_txw *w, u32 *sqn);
 void pgm_txw_odata_sent(struct pgm_txw *w, u64 now);
 void *pgm_txw_peek_unsent_tail(const struct pgm_txw *w, u32 *sqn);
 void pgm_txw_grow_tail(struct pgm_txw *w, u32 more);
-int pgm_txw_nak(struct pgm_txw *w, u32 sqn, u64 now, u64 repair_ivl);
+int pgm_txw_nak(struct pgm_txw *w, u32 sqn, u64 now, u64 repair_ivl,
+		bool *confirm);
 void *pgm_txw_peek_rtx(const struct pgm_txw *w, u32 *sqn);
 void pgm_txw_rtx_sent(struct pgm_txw *w, u64 now);
 void *pgm_txw_advance(struct pgm_txw *w, u64 sent_before, u64 max_bytes);

@@ -114,19 +114,20 @@ struct rm_fec_info {
 
 /**
  * struct rm_sender_stats - RM_SENDER_STATISTICS (Windows RM_SENDER_STATS, 104 bytes)
- * @data_bytes_sent: application bytes sent
- * @total_bytes_sent: PGM bytes sent: SPM + ODATA + RDATA
+ * @data_bytes_sent: application bytes sent: ODATA payload, counted as
+ *	it is transmitted, like every counter here
+ * @total_bytes_sent: PGM bytes sent: SPM + ODATA + RDATA (parity too)
  * @naks_received: NAKs received (each sequence in a NAK list counts)
  * @naks_received_too_late: NAKs for sequences behind the trailing edge
  * @num_outstanding_naks: sequences NAKed and not yet repaired
  * @num_naks_after_rdata: NAKs for sequences already repaired
- * @repair_packets_sent: RDATA packets sent
+ * @repair_packets_sent: RDATA packets sent (parity too)
  * @buffer_space_available: partial messages dropped (Windows' meaning)
  * @trailing_edge_seq_id: oldest sequence in the transmit window
  * @leading_edge_seq_id: newest sequence in the transmit window
  * @rate_kbits_per_sec_overall: average send rate since the session began
  * @rate_kbits_per_sec_last: send rate over the last measuring interval
- * @total_odata_packets_sent: ODATA packets sent
+ * @total_odata_packets_sent: ODATA packets sent (data, not parity)
  */
 struct rm_sender_stats {
 	__u64	data_bytes_sent;

@@ -157,6 +157,20 @@ static inline long pgm_wait_counter(const char *name, long want, int ms)
 	return v;
 }
 
+/* Write @v to /proc/sys/net/pgm/@name (this namespace's). 0, or -1. */
+static inline int pgm_sysctl_set(const char *name, long v)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/pgm/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "%ld\n", v);
+	return fclose(f) ? -1 : 0;
+}
+
 /* ----- time ----- */
 
 static inline long long pgm_now_ns(void)

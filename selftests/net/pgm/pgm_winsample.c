@@ -7,7 +7,7 @@
  *
  *   pgm_winsample send GROUP PORT IFADDR RATE_KBPS < data
  *	bind, RM_* sender options, connect, one message per 1400 bytes
- *	read, shutdown; prints RM_SENDER_STATISTICS.
+ *	read; prints RM_SENDER_STATISTICS once the data is out; shutdown.
  *   pgm_winsample recv GROUP PORT IFADDR > data
  *	bind, RM_ADD_RECEIVE_IF, listen, accept one session, receive until
  *	the session ends; prints RM_RECEIVER_STATISTICS on stderr.
@@ -20,6 +20,7 @@
 #else
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <wsrm.h>
@@ -28,6 +29,7 @@
 #define SOCKET_ERROR	(-1)
 #define closesocket	close
 #define SD_SEND		SHUT_WR
+#define Sleep(ms)	poll(NULL, 0, (ms))
 #endif
 
 #include <stdio.h>
@@ -48,8 +50,10 @@ static int sender(const char *group, unsigned short port, const char *ifaddr,
 	RM_SENDER_STATS stats;
 	RM_FEC_INFO fec;
 	ULONG sendif, ttl, latejoin;
+	ULONGLONG total = 0;
 	socklen_t len;
 	char buf[1400];
+	int tries;
 	size_t n;
 	SOCKET s;
 
@@ -107,12 +111,21 @@ static int sender(const char *group, unsigned short port, const char *ifaddr,
 	while ((n = fread(buf, 1, sizeof(buf), stdin)) > 0) {
 		if (send(s, buf, (int)n, 0) == SOCKET_ERROR)
 			return fail("send");
+		total += n;
 	}
 
-	len = sizeof(stats);
-	if (getsockopt(s, IPPROTO_RM, RM_SENDER_STATISTICS, (char *)&stats,
-		       &len) == SOCKET_ERROR)
-		return fail("RM_SENDER_STATISTICS");
+	/* DataBytesSent counts data as it is transmitted: wait (up to 30 s)
+	 * for the last of it to go out.
+	 */
+	for (tries = 0; tries < 3000; tries++) {
+		len = sizeof(stats);
+		if (getsockopt(s, IPPROTO_RM, RM_SENDER_STATISTICS,
+			       (char *)&stats, &len) == SOCKET_ERROR)
+			return fail("RM_SENDER_STATISTICS");
+		if (stats.DataBytesSent >= total)
+			break;
+		Sleep(10);
+	}
 	fprintf(stderr, "send: %llu data bytes, %llu ODATA, %llu NAKs, %llu repairs\n",
 		(unsigned long long)stats.DataBytesSent,
 		(unsigned long long)stats.TotalODataPacketsSent,

@@ -75,32 +75,188 @@ TEST_F(txw, full)
 	ASSERT_EQ(-ENOBUFS, pgm_txw_append(&self->w, pkt(16), 1, &sqn));
 }
 
+/* pgm_txw_nak() without the NCF decision. */
+static int nak(struct pgm_txw *w, u32 sqn, u64 now, u64 ivl)
+{
+	bool confirm;
+
+	return pgm_txw_nak(w, sqn, now, ivl, &confirm);
+}
+
+/* The NCF decision of pgm_txw_nak(); its result in @r. */
+static bool confirms(struct pgm_txw *w, u32 sqn, u64 now, u64 ivl, int *r)
+{
+	bool confirm = true;
+	int res = pgm_txw_nak(w, sqn, now, ivl, &confirm);
+
+	if (r)
+		*r = res;
+	return confirm;
+}
+
 TEST_F(txw, nak_elimination)
 {
 	u32 first = self->w.next, sqn;
 
 	send_n(&self->w, 4, 10 * MS);
-	ASSERT_EQ(PGM_TXW_NAK_QUEUED, pgm_txw_nak(&self->w, first + 1, 11 * MS, 50 * MS));
-	ASSERT_EQ(PGM_TXW_NAK_PENDING, pgm_txw_nak(&self->w, first + 1, 12 * MS, 50 * MS));
-	ASSERT_EQ(PGM_TXW_NAK_QUEUED, pgm_txw_nak(&self->w, first + 3, 12 * MS, 50 * MS));
-	ASSERT_EQ(PGM_TXW_NAK_INVALID, pgm_txw_nak(&self->w, first + 4, 12 * MS, 50 * MS));
-	ASSERT_EQ(PGM_TXW_NAK_TOO_LATE, pgm_txw_nak(&self->w, first - 1, 12 * MS, 50 * MS));
+	ASSERT_EQ(PGM_TXW_NAK_QUEUED, nak(&self->w, first + 1, 11 * MS, 50 * MS));
+	ASSERT_EQ(PGM_TXW_NAK_PENDING, nak(&self->w, first + 1, 12 * MS, 50 * MS));
+	ASSERT_EQ(PGM_TXW_NAK_QUEUED, nak(&self->w, first + 3, 12 * MS, 50 * MS));
+	ASSERT_EQ(PGM_TXW_NAK_INVALID, nak(&self->w, first + 4, 12 * MS, 50 * MS));
+	ASSERT_EQ(PGM_TXW_NAK_TOO_LATE, nak(&self->w, first - 1, 12 * MS, 50 * MS));
 
 	ASSERT_EQ(pkt(first + 1), pgm_txw_peek_rtx(&self->w, &sqn));
 	ASSERT_EQ(first + 1, sqn);
 	pgm_txw_rtx_sent(&self->w, 13 * MS);
 	/* Repaired 10 ms ago: one repair per interval however many NAKs. */
-	ASSERT_EQ(PGM_TXW_NAK_RECENT, pgm_txw_nak(&self->w, first + 1, 23 * MS, 50 * MS));
+	ASSERT_EQ(PGM_TXW_NAK_RECENT, nak(&self->w, first + 1, 23 * MS, 50 * MS));
 	ASSERT_EQ(pkt(first + 3), pgm_txw_peek_rtx(&self->w, &sqn));
 	ASSERT_EQ(first + 3, sqn);
 	pgm_txw_rtx_sent(&self->w, 24 * MS);
 	ASSERT_EQ(NULL, pgm_txw_peek_rtx(&self->w, &sqn));
 	/* After the interval a new NAK means the repair was lost. */
-	ASSERT_EQ(PGM_TXW_NAK_QUEUED, pgm_txw_nak(&self->w, first + 1, 64 * MS, 50 * MS));
+	ASSERT_EQ(PGM_TXW_NAK_QUEUED, nak(&self->w, first + 1, 64 * MS, 50 * MS));
 	ASSERT_EQ(2, self->w.stats.repairs);
 	ASSERT_EQ(7, self->w.stats.naks);
 	ASSERT_EQ(2, self->w.stats.naks_distinct);
 	ASSERT_EQ(1, self->w.stats.naks_after_rdata);
+}
+
+/* Only what was sent and is still held is confirmed (issue 9: an NCF
+ * for anything else sends every receiver chasing sequences that will
+ * never come).
+ */
+TEST_F(txw, confirms_only_what_was_sent_and_is_held)
+{
+	u32 first = self->w.next, sqn;
+	int r;
+
+	send_n(&self->w, 4, 10 * MS);
+	/* Queued but not sent: not a sequence the receivers may ask for. */
+	pgm_txw_append(&self->w, pkt(first + 4), 100, &sqn);
+	ASSERT_FALSE(confirms(&self->w, first + 4, 11 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_INVALID, r);
+	/* Never numbered: the next one, far ahead, half the space away. */
+	ASSERT_FALSE(confirms(&self->w, first + 5, 11 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_INVALID, r);
+	ASSERT_FALSE(confirms(&self->w, first + 100000, 11 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_INVALID, r);
+	ASSERT_FALSE(confirms(&self->w, first + 0x7fffffffu, 11 * MS, 50 * MS,
+			      &r));
+	ASSERT_EQ(PGM_TXW_NAK_INVALID, r);
+	/* Behind the trail: just behind, far behind. */
+	ASSERT_FALSE(confirms(&self->w, first - 1, 11 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_TOO_LATE, r);
+	ASSERT_FALSE(confirms(&self->w, first - 0x7fffffffu, 11 * MS, 50 * MS,
+			      &r));
+	ASSERT_EQ(PGM_TXW_NAK_TOO_LATE, r);
+	/* None of that queued anything or touched a slot. */
+	ASSERT_EQ(0, self->w.rtx_len);
+	ASSERT_EQ(0, self->w.stats.naks_distinct);
+	ASSERT_EQ(4, self->w.stats.naks_invalid);
+	ASSERT_EQ(2, self->w.stats.naks_too_late);
+	/* Each sent one, across the wrap of the sequence space. */
+	for (sqn = first; sqn != first + 4; sqn++) {
+		ASSERT_TRUE(confirms(&self->w, sqn, 11 * MS, 50 * MS, &r));
+		ASSERT_EQ(PGM_TXW_NAK_QUEUED, r);
+	}
+	/* Once the trail passed a sequence, it is too late again. */
+	while (pgm_txw_peek_rtx(&self->w, &sqn))
+		pgm_txw_rtx_sent(&self->w, 12 * MS);
+	ASSERT_NE(NULL, pgm_txw_advance(&self->w, 100 * MS, ~0ULL));
+	ASSERT_FALSE(confirms(&self->w, first, 200 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_TOO_LATE, r);
+}
+
+/* A flood of NAKs for one sequence: one NCF and one repair per repair
+ * interval; a repeat after the interval (a receiver whose NCF was lost
+ * repeats after NAK_RPT_IVL) is answered again.
+ */
+TEST_F(txw, one_ncf_and_one_repair_per_interval)
+{
+	u32 first = self->w.next, sqn;
+	unsigned int ncfs = 0, repairs = 0, i;
+	u64 t;
+	int r;
+
+	send_n(&self->w, 4, 10 * MS);
+	/* 1000 NAKs in 49.9 ms: the first is confirmed and queued. */
+	for (i = 0; i < 1000; i++) {
+		t = 100 * MS + i * (MS / 20);
+		ncfs += confirms(&self->w, first + 2, t, 50 * MS, &r);
+		if (pgm_txw_peek_rtx(&self->w, &sqn)) {
+			ASSERT_EQ(first + 2, sqn);
+			pgm_txw_rtx_sent(&self->w, t);
+			repairs++;
+		}
+	}
+	ASSERT_EQ(1, ncfs);
+	ASSERT_EQ(1, repairs);
+	ASSERT_EQ(999, self->w.stats.naks_unconfirmed);
+	ASSERT_EQ(1, self->w.stats.naks_distinct);
+	/* 50 ms after the NCF and the repair: both again. */
+	ASSERT_TRUE(confirms(&self->w, first + 2, 150 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_QUEUED, r);
+	/* While that repair waits: no NCF within the interval... */
+	ASSERT_FALSE(confirms(&self->w, first + 2, 199 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_PENDING, r);
+	/* ...one after it (the NCF was lost, the repair is still coming). */
+	ASSERT_TRUE(confirms(&self->w, first + 2, 200 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_PENDING, r);
+	ASSERT_EQ(1, self->w.rtx_len);
+	/* Other sequences have their own clocks. */
+	ASSERT_TRUE(confirms(&self->w, first + 1, 200 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_QUEUED, r);
+	ASSERT_TRUE(confirms(&self->w, first + 3, 200 * MS, 50 * MS, &r));
+	ASSERT_FALSE(confirms(&self->w, first + 3, 200 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_PENDING, r);
+}
+
+/* A repair sent, the NCF long ago: a NAK within the repair interval of
+ * the repair is confirmed (the receiver lost the NCF) but not repaired.
+ */
+TEST_F(txw, recent_repair_confirmed_not_repeated)
+{
+	u32 first = self->w.next, sqn;
+	int r;
+
+	send_n(&self->w, 2, 10 * MS);
+	ASSERT_TRUE(confirms(&self->w, first, 20 * MS, 50 * MS, &r));
+	/* The rate held the repair back 60 ms. */
+	pgm_txw_peek_rtx(&self->w, &sqn);
+	pgm_txw_rtx_sent(&self->w, 80 * MS);
+	ASSERT_TRUE(confirms(&self->w, first, 90 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_RECENT, r);
+	ASSERT_EQ(NULL, pgm_txw_peek_rtx(&self->w, &sqn));
+	ASSERT_FALSE(confirms(&self->w, first, 100 * MS, 50 * MS, &r));
+	ASSERT_EQ(PGM_TXW_NAK_RECENT, r);
+	/* A zero interval limits nothing. */
+	ASSERT_TRUE(confirms(&self->w, first, 100 * MS, 0, &r));
+	ASSERT_EQ(PGM_TXW_NAK_QUEUED, r);
+	ASSERT_TRUE(confirms(&self->w, first, 100 * MS, 0, &r));
+	ASSERT_EQ(PGM_TXW_NAK_PENDING, r);
+}
+
+/* A slot reused by a later sequence starts without the old one's NCF
+ * time.
+ */
+TEST_F(txw, reused_slot_forgets_confirmation)
+{
+	u32 first = self->w.next, sqn;
+	int i;
+
+	send_n(&self->w, 16, 10 * MS);
+	ASSERT_TRUE(confirms(&self->w, first, 20 * MS, 50 * MS, NULL));
+	pgm_txw_peek_rtx(&self->w, &sqn);
+	pgm_txw_rtx_sent(&self->w, 21 * MS);
+	ASSERT_NE(NULL, pgm_txw_advance(&self->w, 11 * MS, ~0ULL));
+	send_n(&self->w, 1, 22 * MS);
+	ASSERT_EQ(first + 16, pgm_txw_lead(&self->w));
+	ASSERT_TRUE(confirms(&self->w, first + 16, 23 * MS, 50 * MS, NULL));
+	ASSERT_FALSE(confirms(&self->w, first, 23 * MS, 50 * MS, NULL));
+	for (i = 1; i < 16; i++)
+		ASSERT_TRUE(confirms(&self->w, first + i, 23 * MS, 50 * MS,
+				     NULL));
 }
 
 TEST_F(txw, trail_by_time)
@@ -140,7 +296,7 @@ TEST_F(txw, trail_waits)
 
 	send_n(&self->w, 2, 10 * MS);
 	pgm_txw_append(&self->w, pkt(first + 2), 100, &sqn);
-	pgm_txw_nak(&self->w, first, 11 * MS, 0);
+	nak(&self->w, first, 11 * MS, 0);
 	ASSERT_EQ(NULL, pgm_txw_advance(&self->w, 100 * MS, 0));
 	pgm_txw_peek_rtx(&self->w, &sqn);
 	pgm_txw_rtx_sent(&self->w, 12 * MS);
@@ -170,7 +326,7 @@ TEST_F(txw, drain)
 	int n = 0;
 
 	send_n(&self->w, 3, 10 * MS);
-	pgm_txw_nak(&self->w, self->w.trail, 11 * MS, 0);
+	nak(&self->w, self->w.trail, 11 * MS, 0);
 	pgm_txw_append(&self->w, pkt(99), 1, &(u32){0});
 	while (pgm_txw_drain(&self->w))
 		n++;
