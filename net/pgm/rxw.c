@@ -19,10 +19,10 @@
  *    is set up once however the trail and the delivery point move.
  *  - Back-off deadlines sit on a timing wheel (PGM_RXW_WHEEL buckets
  *    spanning twice NAK_BO_IVL, a deadline is a multiple of the bucket
- *    width: at most about 3% of NAK_BO_IVL of resolution lost) instead of
- *    a sorted list; expired buckets are spliced whole onto a FIFO of due
- *    back-offs. NCF and repair waits are now + a constant, so their lists
- *    stay sorted by appending.
+ *    width, 1/30 to 1/15 of NAK_BO_IVL: that much resolution lost)
+ *    instead of a sorted list; expired buckets are spliced whole onto a
+ *    FIFO of due back-offs. NCF and repair waits are now + a constant, so
+ *    their lists stay sorted by appending.
  *  - The trail is a number: a missing sequence behind it is found lost
  *    when it reaches the delivery point or the timer, not by a walk.
  *  - Held packets are on a list of their own: draining costs what is

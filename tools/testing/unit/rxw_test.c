@@ -881,7 +881,7 @@ TEST_F(big, hostile_mix_bounded)
 			ASSERT_EQ(0, check_invariants(&self->w)) TH_LOG("step %u", step);
 	}
 	ASSERT_EQ(0, check_invariants(&self->w));
-	TH_LOG("naks %llu lost %llu (trail %llu) ncfs %llu beyond %llu recovered %llu overflow %llu",
+	TH_LOG("naks %llu lost %llu (trail %llu) ncfs %llu beyond %llu rec %llu ovf %llu",
 	       (unsigned long long)self->w.stats.naks,
 	       (unsigned long long)self->w.stats.lost,
 	       (unsigned long long)self->w.stats.lost_trail,
