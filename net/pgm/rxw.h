@@ -10,18 +10,40 @@
  * timer for the deadline it returns. The same file builds in user space
  * for unit tests and fuzzing.
  *
- * Window edges: @trail is the oldest sequence still tracked, @commit the
- * next sequence to deliver (everything before it was delivered or
- * declared lost), @lead the newest sequence known to exist. Slots from
- * @commit to @lead are in use; their number never exceeds the capacity.
+ * Window edges: @trail is the oldest sequence the source still repairs,
+ * @commit the next sequence to deliver (everything before it was
+ * delivered or declared lost), @lead the newest sequence known to exist.
+ * Slots from @commit to @lead are in use; their number never exceeds the
+ * capacity.
+ *
+ * Bounded work: no call costs more than a constant, whatever the window's
+ * size or a packet's sequence numbers (a forged packet far ahead, a trail
+ * jump, an NCF list). A gap is recorded, not walked: its slots get their
+ * NAK back-off later, PGM_RXW_ADD_WORK of them per packet and
+ * PGM_RXW_TIMER_WORK per pgm_rxw_timer() call; a caller makes at most
+ * PGM_RXW_TIMER_CALLS calls per timer firing (at most that many NAK
+ * packets) and fires again for the rest.
  */
 #ifndef _NET_PGM_RXW_H
 #define _NET_PGM_RXW_H
 
 #include <linux/types.h>
 
+/* Slots one pgm_rxw_add() or pgm_rxw_update_lead() gives their back-off. */
+#define PGM_RXW_ADD_WORK	64
+/* Slots one pgm_rxw_timer() call expires, gives their back-off or finds
+ * lost, besides the NAKs it returns.
+ */
+#define PGM_RXW_TIMER_WORK	256
+/* pgm_rxw_timer() calls (NAK packets) per timer firing, at most. */
+#define PGM_RXW_TIMER_CALLS	4
+/* Buckets of the back-off timing wheel; they span 2 * NAK_BO_IVL. */
+#define PGM_RXW_WHEEL		64
+/* Gaps awaiting their back-offs, each with the time it was found. */
+#define PGM_RXW_GAPS		16
+
 enum pgm_rxw_state {
-	PGM_RXW_EMPTY = 0,	/* not tracked */
+	PGM_RXW_EMPTY = 0,	/* not tracked; in the window: missing, no timer yet */
 	PGM_RXW_BACK_OFF,	/* missing, random back-off before the NAK */
 	PGM_RXW_WAIT_NCF,	/* NAK sent, waiting for its confirmation */
 	PGM_RXW_WAIT_DATA,	/* confirmed, waiting for the repair */
@@ -37,8 +59,8 @@ enum pgm_rxw_state {
  * @data: the packet, in state HAVE_DATA
  * @deadline: when the current NAK state times out (ns)
  * @detected: when the sequence was found missing (ns)
- * @prev: previous slot index in the state's timer list
- * @next: next slot index in the state's timer list
+ * @prev: previous slot index in the state's list
+ * @next: next slot index in the state's list
  * @state: enum pgm_rxw_state
  * @ncf_retries: NAKs that went unconfirmed
  * @data_retries: confirmations that brought no repair
@@ -55,7 +77,7 @@ struct pgm_rxw_slot {
 };
 
 /**
- * struct pgm_rxw_list - a timer list: slots ordered by deadline
+ * struct pgm_rxw_list - a list of slots
  * @head: first slot index, PGM_RXW_NIL when empty
  * @tail: last slot index
  * @len: number of slots
@@ -64,6 +86,16 @@ struct pgm_rxw_list {
 	u32	head;
 	u32	tail;
 	u32	len;
+};
+
+/**
+ * struct pgm_rxw_gap - missing sequences not yet given their back-off
+ * @detected: when they were found missing (ns)
+ * @end: the sequence after the last of them
+ */
+struct pgm_rxw_gap {
+	u64	detected;
+	u32	end;
 };
 
 /**
@@ -88,6 +120,7 @@ struct pgm_rxw_params {
  * @behind: packets older than the trailing edge or the delivery point
  * @naks: sequence numbers NAKed (a NAK list counts each)
  * @ncfs: NCFs that confirmed a pending NAK
+ * @ncf_beyond: NCFs for sequences beyond the lead, ignored
  * @lost: sequence numbers declared unrecoverable
  * @lost_trail: of those, passed by the source's trailing edge
  * @recovered: missing sequence numbers later filled
@@ -99,6 +132,7 @@ struct pgm_rxw_stats {
 	u64	behind;
 	u64	naks;
 	u64	ncfs;
+	u64	ncf_beyond;
 	u64	lost;
 	u64	lost_trail;
 	u64	recovered;
@@ -110,15 +144,29 @@ struct pgm_rxw_stats {
  * struct pgm_rxw - a receive window
  * @slots: capacity slots, indexed by sequence & mask
  * @mask: capacity - 1 (capacity is a power of two)
- * @trail: oldest sequence tracked (RXW_TRAIL)
+ * @trail: oldest sequence the source repairs (RXW_TRAIL)
  * @commit: next sequence to deliver
  * @lead: newest sequence known to exist (RXW_LEAD)
+ * @fill: next sequence to give its back-off: those from @fill to @lead
+ *	that are EMPTY are missing with no timer yet (the gaps)
+ * @lazy: EMPTY slots from @fill to @lead
  * @defined: the first packet has set the edges
+ * @drained: pgm_rxw_drain() emptied it: nothing is accepted any more
  * @nak_enabled: NAKs may be sent (an SPM has been seen)
- * @backoff: slots in BACK_OFF, by deadline
+ * @wheel_shift: log2 of a wheel bucket's width (ns); back-off deadlines
+ *	are multiples of that width
+ * @wheel_now: the first bucket (deadline >> @wheel_shift) not yet due
+ * @wheel_map: bit b set: bucket b is not empty
+ * @wheel: slots in BACK_OFF by deadline, bucket (deadline >> shift) %
+ *	PGM_RXW_WHEEL, for deadlines from @wheel_now on
+ * @due: slots in BACK_OFF whose deadline passed, oldest first
+ * @n_backoff: slots in BACK_OFF (wheel and due)
  * @wait_ncf: slots in WAIT_NCF, by deadline
  * @wait_data: slots in WAIT_DATA, by deadline
  * @held: slots in HAVE_DATA
+ * @gaps: ring of gaps from @fill on, oldest first
+ * @gap_head: index of the oldest gap in @gaps
+ * @gap_len: gaps in @gaps (0 iff @fill is past @lead)
  * @rnd: state of the back-off random generator
  * @reorder: how late reordered packets arrive, ns (a decaying maximum)
  * @params: timers and limits
@@ -130,12 +178,23 @@ struct pgm_rxw {
 	u32			trail;
 	u32			commit;
 	u32			lead;
+	u32			fill;
+	u32			lazy;
 	bool			defined;
+	bool			drained;
 	bool			nak_enabled;
-	struct pgm_rxw_list	backoff;
+	u8			wheel_shift;
+	u64			wheel_now;
+	u64			wheel_map;
+	struct pgm_rxw_list	wheel[PGM_RXW_WHEEL];
+	struct pgm_rxw_list	due;
+	u32			n_backoff;
 	struct pgm_rxw_list	wait_ncf;
 	struct pgm_rxw_list	wait_data;
-	u32			held;
+	struct pgm_rxw_list	held;
+	struct pgm_rxw_gap	gaps[PGM_RXW_GAPS];
+	u32			gap_head;
+	u32			gap_len;
 	u64			rnd;
 	u64			reorder;
 	struct pgm_rxw_params	params;
@@ -182,5 +241,12 @@ static inline u32 pgm_rxw_span(const struct pgm_rxw *w)
 {
 	return w->defined ? w->lead - w->commit + 1 : 0;
 }
+
+#ifndef __KERNEL__
+/* Host builds only: slot operations done so far (the unit tests bound
+ * the work of each call with it).
+ */
+extern unsigned long pgm_rxw_work;
+#endif
 
 #endif /* _NET_PGM_RXW_H */

@@ -674,9 +674,9 @@ void pgm_session_timeout(struct sock *sk)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_session *sess = ps->sess;
+	unsigned int n, i;
 	u32 naks[63];
-	unsigned int n;
-	u64 now;
+	u64 now, t;
 
 	sock_owned_by_me(sk);
 
@@ -685,11 +685,17 @@ void pgm_session_timeout(struct sock *sk)
 		return;
 	now = pgm_now();
 	sess->timer_at = 0;
-	do {
-		pgm_rxw_timer(&sess->rxw, now, naks, ARRAY_SIZE(naks), &n);
+	/* Bounded work per firing: at most PGM_RXW_TIMER_CALLS NAK packets
+	 * (and as many times PGM_RXW_TIMER_WORK slots); what is left is due
+	 * at once, and the rearm below fires again at the next jiffy.
+	 */
+	for (i = 0; i < PGM_RXW_TIMER_CALLS; i++) {
+		t = pgm_rxw_timer(&sess->rxw, now, naks, ARRAY_SIZE(naks), &n);
 		if (n)
 			pgm_session_nak(sk, naks, n);
-	} while (n == ARRAY_SIZE(naks));
+		if (!t || t > now)
+			break;
+	}
 
 	pgm_fec_rx_trail(sk, sess->rxw.trail);
 	if (!sess->spm_seen && sess->spmr_due && now >= sess->spmr_due) {
@@ -952,7 +958,7 @@ void pgm_receiver_stats(struct sock *sk, struct rm_receiver_stats *st)
 	st->first_nak_sequence_number = pgm_rxw_first_pending(&sess->rxw);
 	st->num_pending_naks = pgm_rxw_pending(&sess->rxw);
 	st->num_outstanding_naks = sess->rxw.wait_data.len;
-	st->num_data_packets_buffered = sess->rxw.held +
+	st->num_data_packets_buffered = sess->rxw.held.len +
 					skb_queue_len(&sk->sk_receive_queue);
 	elapsed = pgm_now() - sess->started;
 	if (elapsed)
