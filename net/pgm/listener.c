@@ -107,6 +107,10 @@ int pgm_receive_if(struct sock *sk, __be32 addr, bool add)
 			return -EADDRNOTAVAIL;
 		pgm_mc_change(sk, ps->group, addr, false);
 		lsn->ifaddrs[i] = lsn->ifaddrs[--lsn->n_ifaddrs];
+		/* Another address may name the same device: it stays. */
+		if (lsn->n_ifaddrs)
+			pgm_join_groups(sk, ps->group, lsn->ifaddrs,
+					lsn->n_ifaddrs);
 		return 0;
 	}
 	if (i < lsn->n_ifaddrs)
