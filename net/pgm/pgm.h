@@ -540,7 +540,7 @@ struct pgm_mib {
 #define PGM_TTL_MAX		255
 #define PGM_RETRIES_MAX		255
 #define PGM_RMEM_MIN		(64 << 10)
-#define PGM_WMEM_LIMIT		(1 << 30)	/* the bound of net.pgm.wmem_max */
+#define PGM_WMEM_LIMIT		(1024 << 20)	/* the bound of net.pgm.wmem_max */
 
 /**
  * struct pgm_sysctl - per-namespace defaults (net.pgm.*)
