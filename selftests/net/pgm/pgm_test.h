@@ -193,17 +193,6 @@ static inline void pgm_sleep_ms(long ms)
 		;
 }
 
-/* PGM_TEST_SCALE: 1 by default; the debug lane runs a fraction on a
- * kernel about 60x slower. What a test sizes its work by.
- */
-static inline double pgm_test_scale(void)
-{
-	const char *s = getenv("PGM_TEST_SCALE");
-	double v = s ? strtod(s, NULL) : 1;
-
-	return v > 0 ? v : 1;
-}
-
 /* ----- sockets ----- */
 
 static inline struct sockaddr_in pgm_sin(const char *addr, unsigned short port)
