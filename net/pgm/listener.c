@@ -67,12 +67,14 @@ int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 
 /**
  * pgm_receive_if() - RM_ADD_RECEIVE_IF / RM_DEL_RECEIVE_IF
- * @sk: a receiver's socket, bound to a group
+ * @sk: a receiver's socket, bound to a group, listening or not
  * @addr: a local IPv4 address naming the interface
  * @add: add (join there) or delete (leave there)
  *
  * The first interface added replaces the default interface; later ones
- * add to it.
+ * add to it. Sockets of other roles are refused before this (sockopt.c);
+ * the check here keeps @sk's listener state from being read through the
+ * union it shares with a source's and a session's.
  *
  * Context: RTNL and the socket lock held.
  * Return: 0 or a negative errno.
@@ -80,14 +82,18 @@ int pgm_join_groups(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 int pgm_receive_if(struct sock *sk, __be32 addr, bool add)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
-	struct pgm_listener *lsn = ps->lsn;
+	struct pgm_listener *lsn;
 	unsigned int i;
 	int err;
 
 	ASSERT_RTNL();
 	sock_owned_by_me(sk);
 
-	if (!ps->group || !lsn || ps->role == PGM_ROLE_SESSION)
+	if (ps->role != PGM_ROLE_LISTENER &&
+	    (ps->role != PGM_ROLE_NONE || !ps->group))
+		return -EINVAL;
+	lsn = ps->lsn;
+	if (!lsn)
 		return -EINVAL;
 	if (inet_addr_type_table(sock_net(sk), addr, RT_TABLE_LOCAL) !=
 	    RTN_LOCAL)
@@ -101,6 +107,10 @@ int pgm_receive_if(struct sock *sk, __be32 addr, bool add)
 			return -EADDRNOTAVAIL;
 		pgm_mc_change(sk, ps->group, addr, false);
 		lsn->ifaddrs[i] = lsn->ifaddrs[--lsn->n_ifaddrs];
+		/* Another address may name the same device: it stays. */
+		if (lsn->n_ifaddrs)
+			pgm_join_groups(sk, ps->group, lsn->ifaddrs,
+					lsn->n_ifaddrs);
 		return 0;
 	}
 	if (i < lsn->n_ifaddrs)

@@ -532,6 +532,18 @@ struct pgm_mib {
 	unsigned long	mibs[__PGM_MIB_MAX];
 };
 
+/* Bounds of the net.pgm sysctls (sysctl.c). The socket options that set
+ * the same parameters are held to the same bounds (sockopt.c).
+ */
+#define PGM_RATE_MAX_KBPS	(100 * 1000 * 1000)	/* 100 Gbit/s */
+#define PGM_MS_MAX		(3600 * 1000)		/* an hour */
+#define PGM_ADV_PCT_MAX		50	/* Windows' documented bound */
+#define PGM_LATEJOIN_PCT_MAX	75	/* Windows' SENDER_MAX_LATE_JOINER_PERCENTAGE */
+#define PGM_TTL_MAX		255
+#define PGM_RETRIES_MAX		255
+#define PGM_RMEM_MIN		(64 << 10)
+#define PGM_WMEM_LIMIT		(1024 << 20)	/* the bound of net.pgm.wmem_max */
+
 /**
  * struct pgm_sysctl - per-namespace defaults (net.pgm.*)
  * @p: defaults for new sockets, one sysctl per field

@@ -28,8 +28,10 @@ static int pgm_init_sock(struct sock *sk)
 	struct pgm_sock *ps = pgm_sk(sk);
 
 	ps->params = pn->sysctl.p;
-	ps->params.window_bytes = (u64)ps->params.rate_kbps *
-				  ps->params.window_ms / 8;
+	/* As RM_RATE_WINDOW_SIZE's: within net.pgm.wmem_max (and u32). */
+	ps->params.window_bytes = min_t(u64, (u64)ps->params.rate_kbps *
+					ps->params.window_ms / 8,
+					READ_ONCE(pn->sysctl.wmem_max));
 	WRITE_ONCE(sk->sk_rcvbuf, READ_ONCE(pn->sysctl.rmem_default));
 	sk->sk_write_space = pgm_write_space;
 	sock_set_flag(sk, SOCK_RCU_FREE);

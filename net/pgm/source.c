@@ -458,7 +458,8 @@ int pgm_source_connect(struct sock *sk, __be32 group, __be16 port)
 	pgm_heartbeat_reset(src, now, p);
 	pgm_reset_timer(sk, &ps->spm_timer, src->hb_next);
 	pgm_reset_timer(sk, &ps->txw_timer, now + PGM_MS *
-			max_t(u32, p->window_ms * p->adv_pct / 100, 1));
+			max_t(u64, div_u64((u64)p->window_ms * p->adv_pct, 100),
+			      1));
 	return 0;
 
 err_role:
@@ -950,7 +951,8 @@ void pgm_source_txw_timeout(struct sock *sk)
 		return;
 	}
 	pgm_reset_timer(sk, &ps->txw_timer, now + PGM_MS *
-			max_t(u32, p->window_ms * p->adv_pct / 100, 1));
+			max_t(u64, div_u64((u64)p->window_ms * p->adv_pct, 100),
+			      1));
 }
 
 /**

@@ -37,15 +37,16 @@ static const struct pgm_sysctl pgm_sysctl_defaults = {
 	.orphan_timeout	= 120000,
 };
 
+/* The bounds are pgm.h's: the socket options check the same ones. */
 static u32 pgm_one = 1;
-static u32 pgm_ms_max = 3600 * 1000;
-static u32 pgm_pct_max = 50;
-static u32 pgm_latejoin_max = 75;
-static u32 pgm_ttl_max = 255;
-static u32 pgm_retries_max = 255;
-static u32 pgm_rate_max = 100 * 1000 * 1000;	/* kbit/s: 100 Gbit/s */
-static u32 pgm_rmem_min = 64 << 10;
-static u32 pgm_wmem_limit = 1 << 30;
+static u32 pgm_ms_max = PGM_MS_MAX;
+static u32 pgm_pct_max = PGM_ADV_PCT_MAX;
+static u32 pgm_latejoin_max = PGM_LATEJOIN_PCT_MAX;
+static u32 pgm_ttl_max = PGM_TTL_MAX;
+static u32 pgm_retries_max = PGM_RETRIES_MAX;
+static u32 pgm_rate_max = PGM_RATE_MAX_KBPS;
+static u32 pgm_rmem_min = PGM_RMEM_MIN;
+static u32 pgm_wmem_limit = PGM_WMEM_LIMIT;
 static u32 pgm_orphans_max = 1 << 20;
 
 /* .data holds the field's offset here; each namespace gets a copy of
