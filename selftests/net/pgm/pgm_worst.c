@@ -542,9 +542,13 @@ static void run_timers(struct __test_metadata *_metadata,
 		fired, ms, over, naks);
 	EXPECT_LT(0, naks);
 	if (c->m.dir[0]) {
-		/* A firing may straddle either reading. */
+		/* A firing may straddle either reading, and the trace may
+		 * lose a few events on a loaded host: 5% slack (an
+		 * unbounded firing sends dozens).
+		 */
 		EXPECT_LT(0, fired);
-		EXPECT_GE(NAKS_PER_FIRING * (long)(fired + 2), naks);
+		EXPECT_GE(NAKS_PER_FIRING * (long)(fired + 2) * 21 / 20,
+			  naks);
 	}
 }
 
