@@ -259,6 +259,8 @@ int pgm_fecg_data(struct pgm_fecg *f, u32 sqn, unsigned int len, bool frag,
  * @pp: what it says
  * @commit: the receive window's delivery point
  * @lead: the receive window's lead
+ * @span: the receive window's capacity: data from @commit + @span on
+ *	would not fit in it
  * @ref: out, on PGM_FECG_KEEP: where the caller keeps the packet (its
  *	position among the group's parity)
  *
@@ -266,7 +268,7 @@ int pgm_fecg_data(struct pgm_fecg *f, u32 sqn, unsigned int len, bool frag,
  * 255 - k; its TSDU, the block, at least a byte (three with
  * OPT_VAR_PKTLEN: the last two are the length); its OPT_CURR_TGSIZE (0:
  * none) at most k. Its group must not be delivered yet nor begin beyond
- * the lead. OPT_CURR_TGSIZE closes the group early if it can be
+ * the receive window. OPT_CURR_TGSIZE closes the group early if it can be
  * (fec_group.h); otherwise it must say the group's size. Parity at odds
  * with the group's (its length or flags) or with its data (a TSDU longer
  * than the block holds, fragments not encoded) makes the group give up;
@@ -276,7 +278,7 @@ int pgm_fecg_data(struct pgm_fecg *f, u32 sqn, unsigned int len, bool frag,
  * Return: PGM_FECG_KEEP, or why not (enum pgm_fecg_why).
  */
 int pgm_fecg_parity(struct pgm_fecg *f, const struct pgm_fecg_parity *pp,
-		    u32 commit, u32 lead, struct pgm_fecg_ref *ref)
+		    u32 commit, u32 lead, u32 span, struct pgm_fecg_ref *ref)
 {
 	unsigned int k = f->k, lb = fecg_lb(pp->var), size, slot, p;
 	u32 tg = pgm_fecg_tg(f, pp->sqn);
@@ -297,7 +299,7 @@ int pgm_fecg_parity(struct pgm_fecg *f, const struct pgm_fecg_parity *pp,
 		return PGM_FECG_TGSIZE;
 	if (!pgm_seq_after(tg + k, commit))
 		return PGM_FECG_BEHIND;
-	if (pgm_seq_after(tg, lead + 1))
+	if (pgm_seq_after(tg, commit) && tg - commit >= span)
 		return PGM_FECG_AHEAD;
 	g = fecg_find(f, tg, true, &slot, &why);
 	if (!g)

@@ -47,7 +47,7 @@ enum pgm_fecg_why {
 	PGM_FECG_KEEP = 0,
 	PGM_FECG_BEFORE,	/* its group began before FEC saw it whole */
 	PGM_FECG_BEHIND,	/* its group was delivered */
-	PGM_FECG_AHEAD,		/* parity of a group beyond the lead */
+	PGM_FECG_AHEAD,		/* parity of a group beyond the window */
 	PGM_FECG_BUSY,		/* a newer group has its entry */
 	PGM_FECG_CLOSED,	/* its group is DONE or SELECTIVE */
 	PGM_FECG_DUP,		/* that data is kept already */
@@ -226,7 +226,7 @@ void pgm_fecg_mode(struct pgm_fecg *f, u32 lead);
 int pgm_fecg_data(struct pgm_fecg *f, u32 sqn, unsigned int len, bool frag,
 		  u32 commit, u32 lead, u64 now, struct pgm_fecg_ref *ref);
 int pgm_fecg_parity(struct pgm_fecg *f, const struct pgm_fecg_parity *pp,
-		    u32 commit, u32 lead, struct pgm_fecg_ref *ref);
+		    u32 commit, u32 lead, u32 span, struct pgm_fecg_ref *ref);
 int pgm_fecg_tgsize(struct pgm_fecg *f, u32 lead, u32 tgsize, u32 commit);
 bool pgm_fecg_ready(const struct pgm_fecg *f, unsigned int slot);
 int pgm_fecg_plan(struct pgm_fecg *f, unsigned int slot,

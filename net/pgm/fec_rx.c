@@ -54,14 +54,16 @@ struct pgm_fec_rx_dec {
  * @rs: the code, RS(255, k): parity index j is block index k + j for any n
  * @rm: decoding scratch: the recovery matrix
  * @dec: decoding scratch: the blocks
+ * @bytes: what all this takes, charged to the session
  * @pkts: for each group entry of @g, NULL or 2k packets: data by index,
- *	then parity by position
+ *	then parity by position (charged too: pgm_fec_rx_pkts_bytes())
  */
 struct pgm_fec_rx {
 	struct pgm_fecg		g;
 	struct pgm_rs		*rs;
 	u8			*rm;
 	struct pgm_fec_rx_dec	*dec;
+	unsigned int		bytes;
 	struct sk_buff		**pkts[PGM_FECG_GROUPS];
 };
 
@@ -72,8 +74,15 @@ struct pgm_fec_par_cb {
 
 #define PGM_FEC_PAR_CB(skb)	((struct pgm_fec_par_cb *)&((skb)->cb[0]))
 
+/* The size of a group's packet array. */
+static unsigned int pgm_fec_rx_pkts_bytes(const struct pgm_fec_rx *fec)
+{
+	return 2 * fec->g.k * sizeof(struct sk_buff *);
+}
+
 /* Free what the group at @slot kept. */
-static void pgm_fec_rx_release(struct pgm_fec_rx *fec, unsigned int slot)
+static void pgm_fec_rx_release(struct sock *sk, struct pgm_fec_rx *fec,
+			       unsigned int slot)
 {
 	struct sk_buff **pkts = fec->pkts[slot];
 	unsigned int i;
@@ -84,6 +93,7 @@ static void pgm_fec_rx_release(struct pgm_fec_rx *fec, unsigned int slot)
 		kfree_skb(pkts[i]);
 	kfree(pkts);
 	fec->pkts[slot] = NULL;
+	pgm_rx_uncharge_bytes(sk, pgm_fec_rx_pkts_bytes(fec));
 }
 
 /* After every call into fec_group.c: count its events, free what the
@@ -98,7 +108,7 @@ static void pgm_fec_rx_sync(struct sock *sk, struct pgm_fec_rx *fec)
 	if (ev & PGM_FECG_EV_GAVEUP)
 		__PGM_INC_STATS(sock_net(sk), PGM_MIB_FECPARITYGAVEUP);
 	while (pgm_fecg_reap(&fec->g, &slot))
-		pgm_fec_rx_release(fec, slot);
+		pgm_fec_rx_release(sk, fec, slot);
 }
 
 /* What a packet the group would not take says of its sender. */
@@ -109,9 +119,19 @@ static bool pgm_fec_rx_malformed(int why)
 	       why == PGM_FECG_BEYOND;
 }
 
+static void pgm_fec_rx_kfree(struct pgm_fec_rx *fec)
+{
+	kfree(fec->dec);
+	kfree(fec->rm);
+	kfree(fec->rs);
+	kfree(fec);
+}
+
 /**
  * pgm_fec_rx_free() - release a session's FEC state
  * @sess: the session
+ *
+ * Context: the session's owner.
  */
 void pgm_fec_rx_free(struct pgm_session *sess)
 {
@@ -121,11 +141,9 @@ void pgm_fec_rx_free(struct pgm_session *sess)
 	if (!fec)
 		return;
 	for (i = 0; i < PGM_FECG_GROUPS; i++)
-		pgm_fec_rx_release(fec, i);
-	kfree(fec->dec);
-	kfree(fec->rm);
-	kfree(fec->rs);
-	kfree(fec);
+		pgm_fec_rx_release(sess->sk, fec, i);
+	pgm_rx_uncharge_bytes(sess->sk, fec->bytes);
+	pgm_fec_rx_kfree(fec);
 	sess->fec = NULL;
 }
 
@@ -135,9 +153,11 @@ void pgm_fec_rx_free(struct pgm_session *sess)
  * @tgs: its transmission group size
  * @prm: its PGM_PARITY_PRM_* bits
  *
- * The first one sets the session's FEC up; a group size that is not a
- * power of two from 2 to 128, or that changes, is ignored. The P and O
- * bits are read by pgm_fec_prm_read(), with what the session saw since.
+ * The first one sets the session's FEC up, its memory charged to the
+ * session (without the memory, the session goes without FEC); a group
+ * size that is not a power of two from 2 to 128, or that changes, is
+ * ignored. The P and O bits are read by pgm_fec_prm_read(), with what the
+ * session saw since.
  */
 void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm)
 {
@@ -164,14 +184,16 @@ void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm)
 	fec->dec = kmalloc(sizeof(*fec->dec), GFP_ATOMIC);
 	if (fec->rs && !pgm_rs_init(fec->rs, PGM_FEC_N_MAX, tgs))
 		fec->rm = kmalloc(pgm_rs_decode_size(fec->rs), GFP_ATOMIC);
-	if (!fec->rm || !fec->dec) {
-		kfree(fec->dec);
-		kfree(fec->rm);
-		kfree(fec->rs);
-		kfree(fec);
-		return;
-	}
+	if (!fec->rm || !fec->dec)
+		goto fail;
+	fec->bytes = sizeof(*fec) + pgm_rs_size(PGM_FEC_N_MAX, tgs) +
+		     pgm_rs_decode_size(fec->rs) + sizeof(*fec->dec);
+	if (!pgm_rx_charge_bytes(sk, fec->bytes, pgm_rx_limit(sk, false)))
+		goto fail;
 	sess->fec = fec;
+	return;
+fail:
+	pgm_fec_rx_kfree(fec);
 }
 
 /* Keep @skb (consumed) at @pos of the group at @slot, charged to the
@@ -186,9 +208,14 @@ static bool pgm_fec_rx_keep(struct sock *sk, struct pgm_fec_rx *fec,
 	if (!skb)
 		goto fail;
 	if (!pkts) {
-		pkts = kcalloc(2 * fec->g.k, sizeof(*pkts), GFP_ATOMIC);
-		if (!pkts)
+		if (!pgm_rx_charge_bytes(sk, pgm_fec_rx_pkts_bytes(fec),
+					 pgm_rx_limit(sk, false)))
 			goto fail;
+		pkts = kzalloc(pgm_fec_rx_pkts_bytes(fec), GFP_ATOMIC);
+		if (!pkts) {
+			pgm_rx_uncharge_bytes(sk, pgm_fec_rx_pkts_bytes(fec));
+			goto fail;
+		}
 		fec->pkts[slot] = pkts;
 	}
 	if (WARN_ON_ONCE(pkts[pos]))
@@ -395,7 +422,7 @@ void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb,
 	if (!fec)
 		goto drop;
 	why = pgm_fecg_parity(&fec->g, &pp, sess->rxw.commit, sess->rxw.lead,
-			      &ref);
+			      pgm_rxw_capacity(&sess->rxw), &ref);
 	pgm_fec_rx_sync(sk, fec);
 	if (why != PGM_FECG_KEEP) {
 		if (pgm_fec_rx_malformed(why))

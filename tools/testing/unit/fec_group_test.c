@@ -364,7 +364,7 @@ TEST(data_mismatch_gives_up)
 }
 
 /* Data or parity of a group before collecting started, parity of a
- * group delivered or beyond the lead: not kept.
+ * group delivered or beyond the receive window: not kept.
  */
 TEST(parity_window)
 {
@@ -373,15 +373,23 @@ TEST(parity_window)
 	EXPECT_EQ(24U, s->f.from);
 	EXPECT_EQ(PGM_FECG_BEFORE, data(s, 21));
 	EXPECT_EQ(PGM_FECG_BEFORE, forged(s, 16, 0, 0, 44, false, true));
-	EXPECT_EQ(PGM_FECG_AHEAD, forged(s, 24, 0, 0, 44, false, true));
-	s->lead = 23;
+	s->span = 12;
+	/* Ahead of the lead is fine: its data may all be lost. */
 	EXPECT_EQ(PGM_FECG_KEEP, forged(s, 24, 0, 0, 44, false, true));
 	EXPECT_EQ(PGM_FECG_AHEAD, forged(s, 32, 0, 0, 44, false, true));
-	s->lead = 31;
+	s->span = 13;
 	EXPECT_EQ(PGM_FECG_KEEP, forged(s, 32, 0, 0, 44, false, true));
+	EXPECT_EQ(PGM_FECG_AHEAD, forged(s, 0x80000000U, 0, 0, 44, false,
+					 true));
 	s->commit = 32;
 	EXPECT_EQ(PGM_FECG_BEHIND, forged(s, 25, 0, 0, 44, false, true));
-	EXPECT_EQ(2U, s->f.held);
+	/* A group the delivery point is inside of is not behind. */
+	EXPECT_EQ(PGM_FECG_KEEP, forged(s, 33, 0, 0, 44, false, true));
+	s->commit = 39;
+	EXPECT_EQ(PGM_FECG_REPEAT, forged(s, 33, 0, 0, 44, false, true));
+	s->commit = 40;
+	EXPECT_EQ(PGM_FECG_BEHIND, forged(s, 34, 0, 0, 44, false, true));
+	EXPECT_EQ(3U, s->f.held);
 	sim_del(s);
 }
 
@@ -595,6 +603,7 @@ TEST(parity_flood_bounded)
 	unsigned int g, j;
 
 	s->lead = 128 * 128;
+	s->span = 1 << 16;
 	for (g = 0; g < 128; g++)
 		for (j = 0; j < 127; j++)
 			forged(s, g * 128 + (j % 128), j / 128, 0, 16, false,

@@ -52,6 +52,7 @@ struct fecg_sim {
 	int			busy;		/* entry being filled, or -1 */
 	u32			commit;
 	u32			lead;
+	u32			span;		/* the window's capacity */
 	u64			now;
 	unsigned long		bytes;		/* held, in buffers */
 	unsigned long		decodes;
@@ -157,6 +158,7 @@ static inline int sim_init(struct fecg_sim *s, u32 tgs, u8 prm)
 	SIM_REQUIRE(s->rm);
 	s->on = true;
 	s->busy = -1;
+	s->span = 1024;
 	return 0;
 }
 
@@ -479,7 +481,7 @@ static inline int sim_par(struct fecg_sim *s,
 	struct pgm_fecg_ref r;
 	int why;
 
-	why = pgm_fecg_parity(&s->f, pp, s->commit, s->lead, &r);
+	why = pgm_fecg_parity(&s->f, pp, s->commit, s->lead, s->span, &r);
 	s->busy = why == PGM_FECG_KEEP ? (int)r.slot : -1;
 	sim_sync(s);
 	if (why == PGM_FECG_KEEP) {
