@@ -21,7 +21,6 @@
 
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -358,19 +357,18 @@ FIXTURE(forged)
 
 FIXTURE_SETUP(forged)
 {
-	struct in_addr lo = { htonl(INADDR_LOOPBACK) };
+	FILE *f;
 
-	ASSERT_EQ(0, unshare(CLONE_NEWNET));
-	ASSERT_EQ(0, system("ip link set lo up && ip route add 224.0.0.0/4 dev lo"));
+	ASSERT_EQ(0, pgm_netns_lo());
 	/* Nobody answers the sessions' NAKs: keep what they miss from
 	 * being declared lost (the session would fail) while a test runs.
 	 */
-	ASSERT_EQ(0, system("echo 60000 > /proc/sys/net/pgm/nak_rpt_ivl_ms"));
+	f = fopen("/proc/sys/net/pgm/nak_rpt_ivl_ms", "w");
+	if (!f || fprintf(f, "60000\n") < 0 || fclose(f))
+		TH_LOG("net.pgm.nak_rpt_ivl_ms not set: %s", strerror(errno));
 	self->g = pgm_sin(GROUP, PORT);
-	self->raw = pgm_raw_socket();
+	self->raw = pgm_raw_lo(NULL);
 	ASSERT_LE(0, self->raw) TH_LOG("raw socket: %s", strerror(errno));
-	ASSERT_EQ(0, setsockopt(self->raw, IPPROTO_IP, IP_MULTICAST_IF, &lo,
-				sizeof(lo)));
 	self->ls = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 	ASSERT_LE(0, self->ls);
 	ASSERT_EQ(0, bind(self->ls, (struct sockaddr *)&self->g,
@@ -402,26 +400,19 @@ static int open_session(struct __test_metadata *_metadata,
 			FIXTURE_DATA(forged) *self, struct src *s,
 			unsigned int start, unsigned int k, unsigned char prm)
 {
-	struct pollfd p = { .fd = self->ls, .events = POLLIN };
 	long spms = pgm_counter("PgmInSpm");
 
 	s->trail = start;
 	spm(_metadata, s, start - 1, k, prm, 0);
 	pgm_wait_counter("PgmInSpm", spms + 1, 10000);
 	data(_metadata, s, PGM_T_ODATA, start);
-	if (poll(&p, 1, 10000) != 1)
-		return -1;
-	return accept(self->ls, NULL, NULL);
+	return pgm_accept_within(self->ls, 10000);
 }
 
 /* The next message: its length (-1 and errno: none within 10 s). */
 static ssize_t read_msg(int fd, unsigned char *buf, size_t len)
 {
-	if (!pgm_readable(fd, 10000)) {
-		errno = ETIMEDOUT;
-		return -1;
-	}
-	return recv(fd, buf, len, MSG_DONTWAIT);
+	return pgm_recv_within(fd, buf, len, 10000);
 }
 
 /* Messages @from to @to are the source's, but those in @any (bits by
@@ -521,8 +512,7 @@ TEST_F(forged, closed_below_held_data)
 	spm(_metadata, &s, 199, 4, PGM_PRM_PROACTIVE | PGM_PRM_ONDEMAND, 0);
 	ASSERT_EQ(1, pgm_wait_counter("PgmInSpm", 1, 10000));
 	data(_metadata, &s, PGM_T_ODATA, 203);
-	ASSERT_TRUE(pgm_readable(self->ls, 10000));
-	cs = accept(self->ls, NULL, NULL);
+	cs = pgm_accept_within(self->ls, 10000);
 	ASSERT_LE(0, cs);
 	parity(_metadata, &s, &p);
 	ASSERT_EQ(1, pgm_wait_counter("PgmInParity", 1, 10000));
