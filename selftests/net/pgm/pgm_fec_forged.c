@@ -384,7 +384,7 @@ FIXTURE_TEARDOWN(forged)
 }
 
 /* A new source (a TSI of its own). */
-static void src_new(FIXTURE_DATA(forged) *self, struct src *s, bool var)
+static void src_new(struct _test_data_forged *self, struct src *s, bool var)
 {
 	memset(s, 0, sizeof(*s));
 	s->raw = self->raw;
@@ -397,7 +397,7 @@ static void src_new(FIXTURE_DATA(forged) *self, struct src *s, bool var)
  * listener keeps it), then data @start. Return: the session accepted.
  */
 static int open_session(struct __test_metadata *_metadata,
-			FIXTURE_DATA(forged) *self, struct src *s,
+			struct _test_data_forged *self, struct src *s,
 			unsigned int start, unsigned int k, unsigned char prm)
 {
 	long spms = pgm_counter("PgmInSpm");
@@ -552,7 +552,7 @@ TEST_F(forged, closed_below_held_data)
  * message of the source arrives whole.
  */
 static void sweep(struct __test_metadata *_metadata,
-		  FIXTURE_DATA(forged) *self, bool var)
+		  struct _test_data_forged *self, bool var)
 {
 	static const int dlen[] = { 0, 1, 2, 3, -1, 0, 1 };	/* rel. */
 	static const int absl[] = { 1, 1, 1, 1, 0, 0, 0 };
@@ -670,7 +670,7 @@ TEST_F(forged, every_group_size)
 			TH_LOG("k %u", k);
 		close(cs);
 	}
-	n = sizeof(bad_k) / sizeof(bad_k[0]);
+	n = ARRAY_SIZE(bad_k);
 	for (i = 0; i < n; i++) {
 		unsigned char tsdu[FIXED_LEN] = { 0 };
 		struct par p = { .type = PGM_T_ODATA, .sqn = 1001,
@@ -752,7 +752,7 @@ TEST_F(forged, curr_tgsize_values)
 		{ 8, 9, 3, false, false },
 		{ 3, 3, 1, true, true },
 	};
-	unsigned int i, m, n = sizeof(c) / sizeof(c[0]);
+	unsigned int i, m, n = ARRAY_SIZE(c);
 
 	for (i = 0; i < n; i++) {
 		long rec = pgm_counter("PgmFecRecovered");
@@ -923,8 +923,10 @@ TEST_F(forged, parity_flood_bounded_by_rcvbuf)
 	}
 	EXPECT_EQ((long)sent, pgm_wait_counter("PgmInParity", sent, 60000));
 	ASSERT_EQ(0, meminfo(cs, &rmem, &rcvbuf, &drops));
-	TH_LOG("%u parity sent: receive memory %u of a %u-byte buffer, %u drops, PgmRcvbufErrors %ld",
-	       sent, rmem, rcvbuf, drops, pgm_counter("PgmRcvbufErrors"));
+	TH_LOG("%u parity sent: receive memory %u of a %u-byte buffer",
+	       sent, rmem, rcvbuf);
+	TH_LOG("%u drops, PgmRcvbufErrors %ld",
+	       drops, pgm_counter("PgmRcvbufErrors"));
 	EXPECT_LE(rmem, rcvbuf + rcvbuf / 2);
 	EXPECT_LT(0, (int)drops);
 	EXPECT_LT(0, pgm_counter("PgmRcvbufErrors"));

@@ -574,7 +574,7 @@ static inline void pgm_rs_parity(const unsigned char *const *blk,
 				 unsigned int k, unsigned int j,
 				 unsigned char *out, size_t len)
 {
-	unsigned char x = pgm_rs_point(k + j), c, pt[256];
+	unsigned char x = pgm_rs_point(k + j), c, w, pt[256];
 	unsigned int i, m;
 	size_t b;
 
@@ -583,10 +583,12 @@ static inline void pgm_rs_parity(const unsigned char *const *blk,
 	memset(out, 0, len);
 	for (i = 0; i < k; i++) {
 		c = 1;
-		for (m = 0; m < k; m++)
-			if (m != i)
-				c = pgm_gf_mul(c, pgm_gf_mul(x ^ pt[m],
-						pgm_gf_inv(pt[i] ^ pt[m])));
+		for (m = 0; m < k; m++) {
+			if (m == i)
+				continue;
+			w = pgm_gf_mul(x ^ pt[m], pgm_gf_inv(pt[i] ^ pt[m]));
+			c = pgm_gf_mul(c, w);
+		}
 		for (b = 0; b < len; b++)
 			out[b] ^= pgm_gf_mul(c, blk[i][b]);
 	}

@@ -28,6 +28,7 @@
 #include "seq.h"
 
 #define REQUIRE(c)	SIM_REQUIRE(c)
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
 /* FEC_FUZZ_TRACE=1 in the environment: each event and its outcome on
  * stderr (for reading a reproducer).
@@ -113,7 +114,7 @@ static void out_check(struct sess *x)
 static void ev_spm(struct sess *x, struct in *in)
 {
 	struct fecg_sim *s = x->s;
-	u32 tgs = sizes[take8(in) % (sizeof(sizes) / sizeof(sizes[0]))];
+	u32 tgs = sizes[take8(in) % ARRAY_SIZE(sizes)];
 	u8 prm = take8(in);
 
 	if (!s->on) {
