@@ -7,7 +7,9 @@
  *    then parity with OPT_VAR_PKTLEN and a 1-byte TSDU (the block less
  *    its two length bytes underflowed; the kernel cleared 4 GiB);
  *  - a group closed early (OPT_CURR_TGSIZE 2, in parity or an SPM) below
- *    data it held: the decoder ran with fewer than k blocks;
+ *    data it held: the decoder ran with fewer than k blocks, its other
+ *    index[]/src[] entries stale or uninitialised (the NULL dereference
+ *    in pgm_rs_decode() the hostile generator's fec family found);
  *  - parity of every length around the group's block, every index, with
  *    and without OPT_VAR_PKTLEN and OPT_FRAGMENT, as ODATA and RDATA;
  *    every group size, valid or not; every P/O combination; every
@@ -494,7 +496,8 @@ TEST_F(forged, var_parity_of_one_byte)
  * parity packet (group 200), or in an SPM followed by full-group parity
  * (group 204). A group is not closed below the data it holds: nothing
  * decodes on the way, parity closing it is malformed, and data (with the
- * full group's parity for 204) completes both groups.
+ * full group's parity for 204) completes both groups. (Before the FEC
+ * core: a NULL dereference in pgm_rs_decode() from pgm_fec_rx_decode().)
  */
 TEST_F(forged, closed_below_held_data)
 {
