@@ -671,8 +671,6 @@ int pgm_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 		int *addr_len);
 void pgm_session_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_session_timeout(struct sock *sk);
-void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
-			  bool has_frag, u32 first, u32 off, u32 len);
 void pgm_session_stop(struct sock *sk);
 void pgm_session_destroy(struct sock *sk);
 void pgm_receiver_stats(struct sock *sk, struct rm_receiver_stats *st);
@@ -759,9 +757,10 @@ void pgm_fec_tx_close(struct sock *sk);
 /* fec_rx.c */
 void pgm_fec_rx_free(struct pgm_session *sess);
 void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm);
-void pgm_fec_rx_data(struct sock *sk, struct sk_buff *skb, u32 sqn);
-void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb, bool odata,
-		       u32 sqn, u32 grp, u32 tgsize, bool var, const u8 *frag);
+void pgm_fec_rx_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
+		     struct sk_buff_head *out);
+void pgm_fec_rx_parity(struct sock *sk, struct sk_buff *skb,
+		       const struct pgm_rx *rx, struct sk_buff_head *out);
 int pgm_fec_rx_nak_count(struct sock *sk, u32 sqn, u32 lead, u64 now);
 u32 pgm_fec_rx_nak_sqn(struct sock *sk, u32 sqn, unsigned int count);
 void pgm_fec_rx_ncf(struct sock *sk, u32 sqn, u64 now);

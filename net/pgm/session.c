@@ -320,7 +320,8 @@ static void pgm_session_window_sample(struct pgm_session *sess)
 }
 
 static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
-			     const struct pgm_rx *rx, u64 now)
+			     const struct pgm_rx *rx, u64 now,
+			     struct sk_buff_head *fecq)
 {
 	struct pgm_sock *ps = pgm_sk(sk);
 	struct pgm_session *sess = ps->sess;
@@ -397,7 +398,7 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	switch (r) {
 	case PGM_RXW_ADDED:
 		pgm_session_window_sample(sess);
-		pgm_fec_rx_data(sk, skb, rx->sqn);
+		pgm_fec_rx_data(sk, skb, rx->sqn, fecq);
 		return;
 	case PGM_RXW_OVERFLOW:
 		kfree_skb(skb);
@@ -412,67 +413,51 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	}
 }
 
-/**
- * pgm_session_fec_data() - a data packet FEC rebuilt
- * @sk: the session
- * @skb: the TSDU; consumed
- * @sqn: its sequence
- * @has_frag: it had OPT_FRAGMENT
- * @first: OPT_FRAGMENT's first sequence
- * @off: its offset
- * @len: its message length
- *
- * It goes the way of a repair (RDATA) from here.
- *
- * Context: socket owner.
+/* Data FEC rebuilt (fec_rx.c: the TSDU, its sequence and OPT_FRAGMENT
+ * in the cb, checked as a received packet's): it goes the way of a
+ * repair (RDATA). Rebuilding may let more be rebuilt: @fecq takes it.
  */
-void pgm_session_fec_data(struct sock *sk, struct sk_buff *skb, u32 sqn,
-			  bool has_frag, u32 first, u32 off, u32 len)
+static void pgm_session_fec_data(struct sock *sk, struct sk_buff_head *fecq,
+				 u64 now)
 {
-	struct pgm_rxw *w = &pgm_sess(sk)->rxw;
-	struct pgm_rx rx = {
-		.type = PGM_TYPE_RDATA,
-		.decoded = true,
-		.sqn = sqn,
-		.trail = pgm_seq_after(w->trail, sqn) ? sqn : w->trail,
-		.has_frag = has_frag,
-		.frag_first = first,
-		.frag_off = off,
-		.frag_len = len,
-		.tsdu_len = skb->len,
-	};
+	struct pgm_session *sess = pgm_sess(sk);
+	struct sk_buff *skb;
 
 	sock_owned_by_me(sk);
 
-	if (has_frag && (off >= len || len - off < skb->len)) {
-		__PGM_INC_STATS(sock_net(sk), PGM_MIB_INMALFORMED);
-		kfree_skb(skb);
-		return;
+	while ((skb = __skb_dequeue(fecq))) {
+		const struct pgm_skb_cb *cb = PGM_SKB_CB(skb);
+		struct pgm_rx rx = {
+			.type = PGM_TYPE_RDATA,
+			.decoded = true,
+			.sqn = cb->sqn,
+			.has_frag = cb->flags & PGM_CB_FRAG,
+			.frag_first = cb->apdu_first,
+			.frag_off = cb->apdu_off,
+			.frag_len = cb->apdu_len,
+			.tsdu_len = skb->len,
+		};
+
+		if (sess->reset) {
+			kfree_skb(skb);
+			continue;
+		}
+		rx.trail = pgm_seq_after(sess->rxw.trail, rx.sqn) ? rx.sqn :
+			   sess->rxw.trail;
+		pgm_session_data(sk, skb, &rx, now, fecq);
 	}
-	pgm_session_data(sk, skb, &rx, pgm_now());
 }
 
 /* A parity packet: FEC keeps it (fec_rx.c). */
 static void pgm_session_parity(struct sock *sk, struct sk_buff *skb,
-			       const struct pgm_rx *rx)
+			       const struct pgm_rx *rx,
+			       struct sk_buff_head *fecq)
 {
-	u8 frag[PGM_FEC_FRAG_LEN];
-
 	if (rx->type == PGM_TYPE_ODATA)
 		pgm_sk(sk)->rstats.num_odata_packets_received++;
 	else
 		pgm_sk(sk)->rstats.num_rdata_packets_received++;
-	if (rx->has_frag) {
-		frag[0] = rx->frag_spec;
-		put_unaligned_be32(rx->frag_first, frag + 1);
-		put_unaligned_be32(rx->frag_off, frag + 5);
-		put_unaligned_be32(rx->frag_len, frag + 9);
-	}
-	__skb_pull(skb, rx->tsdu_off);
-	pgm_fec_rx_parity(sk, skb, rx->type == PGM_TYPE_ODATA, rx->sqn,
-			  rx->parity_grp, rx->curr_tgsize,
-			  rx->options & PGM_OPT_VAR_PKTLEN,
-			  rx->has_frag ? frag : NULL);
+	pgm_fec_rx_parity(sk, skb, rx, fecq);
 }
 
 static void pgm_session_spm(struct sock *sk, const struct pgm_rx *rx, u64 now)
@@ -527,6 +512,7 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 	struct pgm_session *sess = ps->sess;
 	struct net *net = sock_net(sk);
 	struct pgm_rx rxbuf, *rx = &rxbuf;
+	struct sk_buff_head fecq;
 	unsigned int i;
 	__be32 saddr;
 	u64 now;
@@ -564,10 +550,12 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	case PGM_TYPE_ODATA:
 	case PGM_TYPE_RDATA:
+		__skb_queue_head_init(&fecq);
 		if (rx->options & PGM_OPT_PARITY)
-			pgm_session_parity(sk, skb, rx);
+			pgm_session_parity(sk, skb, rx, &fecq);
 		else
-			pgm_session_data(sk, skb, rx, now);
+			pgm_session_data(sk, skb, rx, now, &fecq);
+		pgm_session_fec_data(sk, &fecq, now);
 		skb = NULL;
 		break;
 	case PGM_TYPE_NCF:

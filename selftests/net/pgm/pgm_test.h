@@ -517,4 +517,81 @@ static inline long pgm_opt32(const unsigned char *p, size_t len,
 	return pgm_get32(p + off + 4);
 }
 
+/* ----- FEC: the module's Reed-Solomon parity, for hand-built parity ----- */
+
+/* GF(2^8) mod 0x11d, as OpenPGM's and the module's code: exp[] (twice
+ * over, for sums of logs) and log[].
+ */
+struct pgm_gf {
+	unsigned char exp[510];
+	unsigned char log[256];
+};
+
+static inline const struct pgm_gf *pgm_gf(void)
+{
+	static struct pgm_gf gf;
+	unsigned int i, x = 1;
+
+	if (!gf.exp[0]) {
+		for (i = 0; i < 255; i++) {
+			gf.exp[i] = x;
+			gf.exp[i + 255] = x;
+			gf.log[x] = i;
+			x <<= 1;
+			if (x & 0x100)
+				x ^= 0x11d;
+		}
+	}
+	return &gf;
+}
+
+static inline unsigned char pgm_gf_mul(unsigned char a, unsigned char b)
+{
+	const struct pgm_gf *gf = pgm_gf();
+
+	return a && b ? gf->exp[gf->log[a] + gf->log[b]] : 0;
+}
+
+/* a^-1, a != 0 */
+static inline unsigned char pgm_gf_inv(unsigned char a)
+{
+	const struct pgm_gf *gf = pgm_gf();
+
+	return gf->exp[255 - gf->log[a]];
+}
+
+/* The code's point of block @r: x_0 = 0, x_r = alpha^(r - 1). */
+static inline unsigned char pgm_rs_point(unsigned int r)
+{
+	return r ? pgm_gf()->exp[r - 1] : 0;
+}
+
+/* Parity index @j of @k source blocks of @len bytes (each padded as the
+ * group's layout says): the polynomial f of degree < k with f(x_i) =
+ * block i, evaluated at x_(k+j) (RFC 3208 appendix A, OpenPGM's code).
+ */
+static inline void pgm_rs_parity(const unsigned char *const *blk,
+				 unsigned int k, unsigned int j,
+				 unsigned char *out, size_t len)
+{
+	unsigned char x = pgm_rs_point(k + j), c, w, pt[256];
+	unsigned int i, m;
+	size_t b;
+
+	for (i = 0; i < k; i++)
+		pt[i] = pgm_rs_point(i);
+	memset(out, 0, len);
+	for (i = 0; i < k; i++) {
+		c = 1;
+		for (m = 0; m < k; m++) {
+			if (m == i)
+				continue;
+			w = pgm_gf_mul(x ^ pt[m], pgm_gf_inv(pt[i] ^ pt[m]));
+			c = pgm_gf_mul(c, w);
+		}
+		for (b = 0; b < len; b++)
+			out[b] ^= pgm_gf_mul(c, blk[i][b]);
+	}
+}
+
 #endif /* PGM_TEST_H */
