@@ -188,7 +188,8 @@ void pgm_fec_rx_spm(struct sock *sk, u32 tgs, u8 prm)
 		goto fail;
 	fec->bytes = sizeof(*fec) + pgm_rs_size(PGM_FEC_N_MAX, tgs) +
 		     pgm_rs_decode_size(fec->rs) + sizeof(*fec->dec);
-	if (!pgm_rx_charge_bytes(sk, fec->bytes, pgm_rx_limit(sk, false)))
+	if (!pgm_rx_charge_bytes(sk, fec->bytes,
+				 pgm_rx_limit(sk, PGM_RX_FILL)))
 		goto fail;
 	sess->fec = fec;
 	return;
@@ -209,7 +210,7 @@ static bool pgm_fec_rx_keep(struct sock *sk, struct pgm_fec_rx *fec,
 		goto fail;
 	if (!pkts) {
 		if (!pgm_rx_charge_bytes(sk, pgm_fec_rx_pkts_bytes(fec),
-					 pgm_rx_limit(sk, false)))
+					 pgm_rx_limit(sk, PGM_RX_FILL)))
 			goto fail;
 		pkts = kzalloc(pgm_fec_rx_pkts_bytes(fec), GFP_ATOMIC);
 		if (!pkts) {
@@ -220,7 +221,7 @@ static bool pgm_fec_rx_keep(struct sock *sk, struct pgm_fec_rx *fec,
 	}
 	if (WARN_ON_ONCE(pkts[pos]))
 		goto fail;
-	if (!pgm_rx_charge(sk, skb, pgm_rx_limit(sk, false)))
+	if (!pgm_rx_charge(sk, skb, pgm_rx_limit(sk, PGM_RX_FILL)))
 		goto fail;
 	pkts[pos] = skb;
 	return true;

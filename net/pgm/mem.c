@@ -56,16 +56,28 @@ void pgm_mem_init(void)
 /**
  * pgm_rx_limit() - how far a session's receive memory may grow
  * @sk: the session
- * @ahead: for new data beyond the window's lead (else: a repair, or
- *	anything that lets held data go)
+ * @room: what the memory is for
+ *
+ * New data beyond the lead may fill the receive buffer; what fills a gap
+ * (repairs, parity, FEC's copies, window storage) a quarter more; the
+ * packet the reader waits for half more. Everything but that packet
+ * stays below its limit, so it always finds room and the session never
+ * deadlocks on memory it holds out of order.
  *
  * Return: the limit for sk_rmem_alloc, bytes.
  */
-unsigned int pgm_rx_limit(const struct sock *sk, bool ahead)
+unsigned int pgm_rx_limit(const struct sock *sk, enum pgm_rx_room room)
 {
 	unsigned int rcvbuf = READ_ONCE(sk->sk_rcvbuf);
 
-	return ahead ? rcvbuf : rcvbuf + rcvbuf / 2;
+	switch (room) {
+	case PGM_RX_AHEAD:
+		return rcvbuf;
+	case PGM_RX_FILL:
+		return rcvbuf + rcvbuf / 4;
+	default:
+		return rcvbuf + rcvbuf / 2;
+	}
 }
 
 static void pgm_rx_refused(struct sock *sk)

@@ -708,7 +708,14 @@ extern long sysctl_pgm_mem[3];
 extern int sysctl_pgm_rmem[3];
 extern int sysctl_pgm_wmem[3];
 void pgm_mem_init(void);
-unsigned int pgm_rx_limit(const struct sock *sk, bool ahead);
+/* How much room a packet a session keeps may use (pgm_rx_limit()). */
+enum pgm_rx_room {
+	PGM_RX_AHEAD,	/* new data beyond the window's lead */
+	PGM_RX_FILL,	/* fills a gap, parity, the window's own storage */
+	PGM_RX_HEAD,	/* the packet the reader waits for */
+};
+
+unsigned int pgm_rx_limit(const struct sock *sk, enum pgm_rx_room room);
 bool pgm_rx_charge(struct sock *sk, struct sk_buff *skb, unsigned int limit);
 bool pgm_rx_charge_bytes(struct sock *sk, unsigned int size,
 			 unsigned int limit);

@@ -327,6 +327,7 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	struct pgm_session *sess = ps->sess;
 	struct pgm_rxw *w = &sess->rxw;
 	struct net *net = sock_net(sk);
+	enum pgm_rx_room room;
 	struct pgm_skb_cb *cb;
 	int r;
 
@@ -369,11 +370,16 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	pgm_rxw_update_trail(w, rx->trail);
 
 	/* The receive buffer bounds what is held, read or not (mem.c): new
-	 * data is refused at the limit; repairs and the packet the reader
-	 * waits for, which let held data go, get half as much again.
+	 * data is refused at the limit; what fills a gap gets a quarter
+	 * more, the packet the reader waits for half more.
 	 */
-	if (!pgm_rx_charge(sk, skb,
-			   pgm_rx_limit(sk, pgm_seq_after(rx->sqn, w->lead)))) {
+	if (pgm_seq_after(rx->sqn, w->lead))
+		room = PGM_RX_AHEAD;
+	else if (rx->sqn == w->commit)
+		room = PGM_RX_HEAD;
+	else
+		room = PGM_RX_FILL;
+	if (!pgm_rx_charge(sk, skb, pgm_rx_limit(sk, room))) {
 		kfree_skb(skb);
 		return;
 	}
@@ -760,7 +766,7 @@ static void pgm_session_grow(struct work_struct *work)
 	if (slots && sess && sk->sk_state != TCP_CLOSE && !sess->reset &&
 	    cap > pgm_rxw_capacity(&sess->rxw) &&
 	    pgm_rx_charge_bytes(sk, pgm_rxw_bytes(cap),
-				pgm_rx_limit(sk, false))) {
+				pgm_rx_limit(sk, PGM_RX_FILL))) {
 		was = pgm_rxw_capacity(&sess->rxw);
 		old = pgm_rxw_resize(&sess->rxw, slots, cap);
 		sess->slots = slots;
@@ -801,7 +807,7 @@ int pgm_session_init(struct sock *sk, __be32 group, const __be32 *ifaddrs,
 	sess->slots = pgm_rxw_alloc(&cap);
 	if (!sess->slots ||
 	    !pgm_rx_charge_bytes(sk, pgm_rxw_bytes(cap),
-				 pgm_rx_limit(sk, false))) {
+				 pgm_rx_limit(sk, PGM_RX_FILL))) {
 		kfree(sess->slots);
 		kfree(sess);
 		return -ENOMEM;

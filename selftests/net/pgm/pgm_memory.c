@@ -341,6 +341,44 @@ TEST_F_TIMEOUT(mem, forged_parity_counts_against_rcvbuf, 300)
 	close(s);
 }
 
+/*
+ * Repairs never crowd out the packet the reader waits for. Sequence 1 is
+ * lost; the even ones after it fill the buffer, then repairs of the odd
+ * ones fill what room repairs have. The repair of 1 must still find
+ * room: before, repairs could take all of it, and the session, holding
+ * everything after 1, could take nothing more and stalled until it
+ * failed.
+ */
+TEST_F(mem, repairs_leave_room_for_the_next_packet)
+{
+	unsigned int sqn, top = 2 * 2 * RCVBUF / TSDU;
+	char buf[TSDU];
+	int s = -1;
+
+	SEND(odata(self->b, 0x4444, 5, 0, 0, TSDU));
+	ASSERT_EQ(1, accept_all(self->ls, &s, 1));
+	ASSERT_EQ(TSDU, pgm_recv_within(s, buf, sizeof(buf), 2000));
+	for (sqn = 2; sqn <= top; sqn += 2)
+		SEND(odata(self->b, 0x4444, 5, sqn, 0, TSDU));
+	for (sqn = 3; sqn < top; sqn += 2) {
+		odata(self->b, 0x4444, 5, sqn, 0, TSDU);
+		self->b[4] = PGM_T_RDATA;
+		pgm_set_csum(self->b, 24 + TSDU);
+		SEND(24 + TSDU);
+	}
+	EXPECT_LE(rmem_alloc(s), SESSION_MAX(self->rcvbuf));
+	EXPECT_LT(self->rcvbuf, rmem_alloc(s));
+
+	odata(self->b, 0x4444, 5, 1, 0, TSDU);
+	self->b[4] = PGM_T_RDATA;
+	pgm_set_csum(self->b, 24 + TSDU);
+	SEND(24 + TSDU);
+	EXPECT_EQ(TSDU, pgm_recv_within(s, buf, sizeof(buf), 2000))
+		TH_LOG("the repair the reader waits for found no room");
+	EXPECT_LE(rmem_alloc(s), SESSION_MAX(self->rcvbuf));
+	close(s);
+}
+
 /* A source's own send buffer stays within net.pgm.wmem_max. */
 TEST_F(mem, send_buffer_within_wmem_max)
 {
@@ -412,8 +450,16 @@ TEST_F(mem, closed_sources_are_bounded)
  */
 TEST(userns_memory_sysctls_read_only)
 {
-	int status;
-	pid_t pid = fork();
+	int status, fd;
+	pid_t pid;
+
+	/* The module (autoloaded) registers its sysctls in every new
+	 * namespace.
+	 */
+	fd = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
+	ASSERT_LE(0, fd);
+	close(fd);
+	pid = fork();
 
 	ASSERT_LE(0, pid);
 	if (!pid) {
