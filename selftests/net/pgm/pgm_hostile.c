@@ -221,9 +221,9 @@ struct spec {
 	unsigned int	prm_tgs;
 	unsigned char	prm, rst;
 	unsigned int	tgsize, grp, join;
-	unsigned int	nnak;
-	unsigned int	naks[PGM_OPT_LIST_MAX];
 	bool		bad_csum;
+	unsigned int	nnak;
+	unsigned int	naks[PGM_OPT_LIST_MAX];	/* keep last: spec_init() */
 };
 
 /* A fake source and where it sends. */
@@ -278,7 +278,6 @@ struct gen {
 	unsigned long	total, total_bytes;
 	unsigned int	learn_wait;
 	FILE		*dump;
-	unsigned char	fill[PGM_PB_MAX];
 	struct pgm_pb	b;
 };
 
@@ -289,6 +288,48 @@ static void die(const char *what)
 }
 
 /* ----- building and sending ----- */
+
+/* Payloads come from a pool of random bytes (the guest is emulated:
+ * drawing each byte costs), at a random offset.
+ */
+static unsigned char pool_bytes[1 << 16];
+
+static const unsigned char *noise(size_t n)
+{
+	return pool_bytes + below(sizeof(pool_bytes) - PGM_PB_MAX);
+}
+
+/* The PGM checksum of @len bytes at @p (checksum field zero), summed a
+ * word at a time: ones' complement sums do not care about byte order
+ * (RFC 1071), so the native-order sum is swapped at the end.
+ */
+static unsigned short fast_csum(const unsigned char *p, size_t len)
+{
+	unsigned long long sum = 0;
+	unsigned int w, c;
+	size_t i = 0;
+
+	for (; i + 4 <= len; i += 4) {
+		memcpy(&w, p + i, 4);
+		sum += w;
+	}
+	for (; i < len; i++)
+		sum += (unsigned long long)p[i] << (8 * (i & 3));
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	c = ~sum & 0xffff;
+	c = htons(c);
+	return c ? c : 0xffff;
+}
+
+static void set_csum(struct pgm_pb *b)
+{
+	if (b->len < PGM_HDR_LEN)
+		return;
+	b->buf[6] = 0;
+	b->buf[7] = 0;
+	pgm_put16(b->buf + 6, fast_csum(b->buf, b->len));
+}
 
 static bool is_data(unsigned int type)
 {
@@ -469,11 +510,10 @@ static void build(struct gen *g, const unsigned char *gsi,
 	}
 	}
 	put_opts(b, s);
-	if (is_data(s->type)) {
-		rnd_fill(g->fill, s->tsdu < PGM_PB_MAX ? s->tsdu : PGM_PB_MAX);
-		pgm_pb_tsdu(b, s->tsdu, g->fill);
-	}
-	pgm_pb_finish(b);
+	if (is_data(s->type))
+		pgm_pb_tsdu(b, s->tsdu, noise(s->tsdu));
+	pgm_put16(b->buf + 14, b->tsdu ? b->len - b->tsdu : 0);
+	set_csum(b);
 	if (s->bad_csum)
 		b->buf[6 + below(2)] ^= 1 + below(255);
 }
@@ -661,6 +701,29 @@ static unsigned int region(unsigned int trail, unsigned int commit,
 		return lead + 1 + below(1 << 20);
 	default:
 		return rnd32();
+	}
+}
+
+/* A sequence number near a window: behind it, at its edges, inside it,
+ * just ahead of it; never a capacity away (the edge family's business).
+ */
+static unsigned int near(unsigned int trail, unsigned int commit,
+			 unsigned int lead)
+{
+	switch (below(8)) {
+	case 0:
+		return trail - 1 - below(100);
+	case 1:
+		return trail;
+	case 2:
+		return commit;
+	case 3:
+	case 4:
+		return trail + below(lead - trail + 2);
+	case 5:
+		return lead;
+	default:
+		return lead + 1 + below(64);
 	}
 }
 
@@ -913,7 +976,7 @@ static int fam_fec(struct gen *g, struct family *f)
 		/* Next group; now and then one far off, or the trail moves. */
 		fk->tg += fk->kk;
 		if (one_in(16))
-			fk->tg += fk->kk * (1 + below(300));
+			fk->tg += fk->kk * (1 + below(8));
 		if (one_in(8))
 			fk->trail = fk->tg - fk->kk * below(3);
 		fk->cursor = 0;
@@ -1456,7 +1519,7 @@ static void mangle(struct gen *g, int how)
 	default:
 		return;
 	}
-	pgm_set_csum(b->buf, b->len);
+	set_csum(b);
 }
 
 /* Many options at once: duplicates, more than 16, unknown ones. */
@@ -1479,8 +1542,9 @@ static void many_opts(struct gen *g, struct fake *fk)
 			rnd_fill(v, len - 4);
 	}
 	pgm_pb_opts_end(b);
-	pgm_pb_tsdu(b, below(200), g->fill);
-	pgm_pb_finish(b);
+	pgm_pb_tsdu(b, below(200), noise(200));
+	pgm_put16(b->buf + 14, b->len - b->tsdu);
+	set_csum(b);
 }
 
 static int fam_opts(struct gen *g, struct family *f)
@@ -1512,9 +1576,9 @@ static int fam_opts(struct gen *g, struct family *f)
 		return fam_opts(g, f);
 	}
 	spec_init(&s, one_in(16) ? PICK(unknown) : PICK(types), fk);
-	s.sqn = region(fk->trail, fk->commit, fk->lead);
+	s.sqn = near(fk->trail, fk->commit, fk->lead);
 	s.trail = one_in(2) ? fk->trail : rnd32();
-	s.lead = region(fk->trail, fk->commit, fk->lead);
+	s.lead = near(fk->trail, fk->commit, fk->lead);
 	s.tsdu = below(1400);
 	s.afi = one_in(8) ? PICK(afis) : PGM_AFI_IP;
 	s.grp_afi = one_in(8) ? PICK(afis) : PGM_AFI_IP;
@@ -1529,7 +1593,7 @@ static int fam_opts(struct gen *g, struct family *f)
 	s.rst = rnd32();
 	s.tgsize = rnd32() >> below(32);
 	s.grp = rnd32() >> below(32);
-	s.join = region(fk->trail, fk->commit, fk->lead);
+	s.join = near(fk->trail, fk->commit, fk->lead);
 	s.frag_first = rnd32();
 	s.frag_off = rnd32() >> below(32);
 	s.frag_len = rnd32() >> below(32);
@@ -1537,7 +1601,7 @@ static int fam_opts(struct gen *g, struct family *f)
 		/* 0 to 62 entries (0: an empty list, malformed). */
 		s.nnak = below(PGM_OPT_LIST_MAX + 1);
 		for (i = 0; i < s.nnak; i++)
-			s.naks[i] = region(fk->trail, fk->commit, fk->lead);
+			s.naks[i] = near(fk->trail, fk->commit, fk->lead);
 	}
 	s.bad_csum = one_in(12);
 	if (one_in(20)) {
@@ -1551,7 +1615,7 @@ static int fam_opts(struct gen *g, struct family *f)
 			g->b.buf[g->b.opt_start + 4 + 1] =
 				PICK(((unsigned char[]){ 4, 5, 6, 253, 254,
 							 255 }));
-			pgm_set_csum(g->b.buf, g->b.len);
+			set_csum(&g->b);
 		}
 		if (!one_in(3))
 			mangle(g, below(16));
@@ -1567,7 +1631,7 @@ static int fam_opts(struct gen *g, struct family *f)
 		if (type != PGM_T_ODATA ||
 		    (g->b.buf[5] & PGM_F_OPT_PARITY) || g->b.len < 16) {
 			pgm_put16(g->b.buf + 2, l->port);
-			pgm_set_csum(g->b.buf, g->b.len);
+			set_csum(&g->b);
 			dst = l->group;
 			t = l;
 			live = true;
@@ -2032,6 +2096,7 @@ static int do_run(int argc, char **argv)
 		}
 	}
 	rng_state = seed;
+	rnd_fill(pool_bytes, sizeof(pool_bytes));
 	select_families(list);
 	if (open_sockets(g, dev) && g->n_lives)
 		fprintf(stderr, "pgm_hostile: no capture on %s: %s\n", dev,

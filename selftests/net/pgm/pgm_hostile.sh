@@ -10,7 +10,8 @@
 #            |
 #        [ bridge ]--- atk (10.88.0.13): pgm_hostile run
 #         |       \--- vic (10.88.0.14): a bystander forged SPMs name
-#     rcv1 (.11)  rcv2 (.12): the live receivers (2% loss on their links);
+#     rcv1 (.11)  rcv2 (.12): the live receivers (2% of the live data lost
+#                 at the source's link);
 #                 rcv1 also runs pgm_hostile sink: the listeners the fake
 #                 sources make sessions on
 #
@@ -86,6 +87,18 @@ hostile_all_gone()
 	done
 }
 
+# hostile_softnet_drops: packets the kernel's input queues dropped (all
+# CPUs, all namespaces): hostile traffic faster than the guest takes it.
+hostile_softnet_drops()
+{
+	local drops=0 line
+
+	while read -r -a line; do
+		drops=$((drops + 16#${line[1]}))
+	done < /proc/net/softnet_stat
+	echo "$drops"
+}
+
 module_unused()
 {
 	[ "$(cat /sys/module/pgm/refcnt 2> /dev/null)" = 0 ]
@@ -119,8 +132,11 @@ rcv2=${pgm_lib_rcv[2]}
 atk=${pgm_lib_rcv[3]}
 vic=${pgm_lib_rcv[4]}
 victim=10.88.0.14
-pgm_lib_netem 1 loss 2%
-pgm_lib_netem 2 loss 2%
+# Loss where the live data leaves its source: both receivers NAK, the
+# source confirms and repairs. Not on the receivers' links: netem there
+# would queue the hostile traffic too, and drop it in bursts.
+ip -netns "$src" link set eth0 txqueuelen 1000
+ip netns exec "$src" tc qdisc replace dev eth0 root netem loss 2%
 # Fake sessions nobody feeds expire sooner than the default 30 s.
 ip netns exec "$rcv1" sysctl -q -w net.pgm.peer_expiry_ms=5000
 
@@ -144,6 +160,7 @@ pgm_lib_wait_line 20 "$tmp/sink" '^ready$' || pgm_lib_fail "sink: listening"
 for ns in "$src" "$rcv1" "$rcv2" "$vic"; do
 	hostile_counters "$ns" > "$tmp/before.$ns"
 done
+drops=$(hostile_softnet_drops)
 
 # round N: one session of each kind to both receivers; waits for all.
 round()
@@ -163,7 +180,7 @@ round()
 	for k in "${kinds[@]}"; do
 		# shellcheck disable=SC2086
 		ip netns exec "$src" ./pgm_xfer send -g "${kgroup[$k]}" \
-			-p "${kport[$k]}" -r 4000 -w 1000 -x "$seed$r" -n "$msgs" \
+			-p "${kport[$k]}" -r 4000 -w 3000 -x "$seed$r" -n "$msgs" \
 			-s 1:3000 -T 120 --drain ${kopts[$k]} > "$tmp/s.$r.$k" 2>&1 &
 		send_pids+=($!)
 	done
@@ -213,6 +230,7 @@ if [ "$gen_rc" = 0 ]; then
 fi
 pgm_lib_diag "$tmp/gen"
 echo "# $rounds rounds of live sessions ($failed_rounds with a failure), generator ${gen_secs}s"
+echo "# input queue drops meanwhile: $(( $(hostile_softnet_drops) - drops ))"
 
 # ---- the generator ----
 total=$(pgm_lib_kv packets < <(grep '^total ' "$tmp/gen"))
