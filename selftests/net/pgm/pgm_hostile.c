@@ -110,6 +110,10 @@
 
 #include "pgm_test.h"
 
+#ifndef fallthrough
+#define fallthrough	__attribute__((__fallthrough__))
+#endif
+
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 #define MAX_TARGETS	16
 #define MAX_LIVE	64
@@ -148,7 +152,18 @@ static bool one_in(unsigned int n)
 	return !below(n);
 }
 
-#define PICK(a)	((a)[below(ARRAY_SIZE(a))])
+#define PICK(a)	((a)[below(sizeof(a) / sizeof((a)[0]))])
+
+static unsigned int pick_of(const unsigned int *v, size_t n)
+{
+	return v[below(n)];
+}
+
+/* One of the values listed, at random. */
+#define ONE_OF(...)						\
+	pick_of((const unsigned int[]){ __VA_ARGS__ },		\
+		sizeof((const unsigned int[]){ __VA_ARGS__ }) /	\
+		sizeof(unsigned int))
 
 static void rnd_fill(unsigned char *p, size_t n)
 {
@@ -582,7 +597,7 @@ static void fake_new(struct gen *g, struct family *f, struct fake *fk)
 	fk->gsi[0] = 0xfa;
 	fk->gsi[1] = f->name[0];
 	rnd_fill(fk->gsi + 2, 4);
-	fk->sport = one_in(64) ? PICK(((unsigned short[]){ 0, 65535 })) :
+	fk->sport = one_in(64) ? ONE_OF(0, 65535) :
 		    1024 + below(64512);
 	fk->t = pick_sink(g);
 	fk->path = g->self;
@@ -878,7 +893,7 @@ static void fec_parity(struct gen *g, struct family *f, struct fake *fk)
 		j = fk->last_j;				/* a repeat */
 		break;
 	case 1:
-		j = PICK(((unsigned int[]){ k - 1, k, 2 * k - 1, 2 * k }));
+		j = ONE_OF(k - 1, k, 2 * k - 1, 2 * k);
 		break;
 	case 2:
 		j = 255 - k - below(3);			/* the last ones */
@@ -907,14 +922,13 @@ static void fec_parity(struct gen *g, struct family *f, struct fake *fk)
 		s.flags |= PGM_F_OPT_VAR_PKTLEN;
 	len = fk->L + (fk->var ? 2 : 0);
 	if (one_in(3))
-		len = PICK(((unsigned int[]){ 0, 1, 2, 3, 4, len - 1, len + 1,
-					      len + 2, len + 3, 1400,
-					      below(1401) }));
+		len = ONE_OF(0, 1, 2, 3, 4, len - 1, len + 1, len + 2,
+			     len + 3, 1400, below(1401));
 	s.tsdu = len > 1400 ? 1400 : len;
 	if (one_in(6)) {
 		s.opts |= OP_TGS;
-		s.tgsize = PICK(((unsigned int[]){ 0, 1, 2, k - 1, k, k + 1,
-						   below(k + 2), 0xffffffff }));
+		s.tgsize = ONE_OF(0, 1, 2, k - 1, k, k + 1, below(k + 2),
+				  0xffffffff);
 	}
 	if (fk->frag != one_in(8)) {
 		s.opts |= OP_FRAG;
@@ -952,7 +966,7 @@ static int fam_fec(struct gen *g, struct family *f)
 			return 0;
 		}
 		fk->phase = 2;
-		/* fall through */
+		fallthrough;
 	case 2:
 		if (fk->par_left) {
 			fk->par_left--;
@@ -967,7 +981,7 @@ static int fam_fec(struct gen *g, struct family *f)
 			fake_tx(g, f, fk, &s);
 			return 0;
 		}
-		/* fall through */
+		fallthrough;
 	case 3:
 		if (!--fk->groups) {
 			fk->phase = 4;
@@ -1050,17 +1064,13 @@ static unsigned int frag_msg(struct fake *fk, unsigned int sqn,
 			s->frag_first = rnd32();
 			break;
 		case 8:			/* the option's length lies */
-			s->frag_olen = PICK(((unsigned char[]){ 0, 4, 12, 15,
-								17, 20,
-								255 }));
+			s->frag_olen = ONE_OF(0, 4, 12, 15, 17, 20, 255);
 			if (!s->frag_olen)
 				s->frag_olen = 1;
 			break;
 		case 9:			/* huge APDU, never ends */
-			s->frag_len = PICK(((unsigned int[]){ 0xffffffff,
-							       0x80000000,
-							       0x7fffffff,
-							       1 << 24 }));
+			s->frag_len = ONE_OF(0xffffffff, 0x80000000,
+					     0x7fffffff, 1 << 24);
 			break;
 		case 10:		/* a whole packet inside a message */
 			if (n == 1)
@@ -1108,7 +1118,7 @@ static int fam_frag(struct gen *g, struct family *f)
 		sqn++;
 	}
 	len = one_in(3) ? 1 + below(200) : 1 + below(20000);
-	mtu = PICK(((unsigned int[]){ 1, 7, 100, 1000, 1400 }));
+	mtu = ONE_OF(1, 7, 100, 1000, 1400);
 	if (len / mtu > 40)
 		mtu = 1400;
 	lie = one_in(4) ? 0 : 1 + below(12);
@@ -1192,8 +1202,7 @@ static void edge_probe(struct gen *g, struct family *f, struct fake *fk)
 		break;
 	case 8:		/* SPM sequence numbers that go back or jump */
 		spm(&s, fk);
-		s.sqn = fk->spm_sqn - PICK(((unsigned int[]){ 2, 3, 1000,
-							      0x80000000 }));
+		s.sqn = fk->spm_sqn - ONE_OF(2, 3, 1000, 0x80000000);
 		s.lead = sqn;
 		break;
 	case 9:		/* NCF there */
@@ -1351,7 +1360,7 @@ static void nla_fresh(struct gen *g, struct family *f, struct fake *fk)
 		break;
 	case 3:
 		fk->path = g->victim;
-		fk->path_afi = PICK(((unsigned short[]){ 0xffff, 2, 3 }));
+		fk->path_afi = ONE_OF(0xffff, 2, 3);
 		break;
 	default:
 		fk->path = g->victim;
@@ -1403,8 +1412,7 @@ static int fam_churn(struct gen *g, struct family *f)
 	switch (below(10)) {
 	case 0:		/* an SPM first, with FEC or a stray option */
 		spm(plan_add(fk), fk);
-		fk->plan[0].opts = PICK(((unsigned int[]){ 0, OP_PRM, OP_SYN,
-							    OP_FIN, OP_RST }));
+		fk->plan[0].opts = ONE_OF(0, OP_PRM, OP_SYN, OP_FIN, OP_RST);
 		fk->plan[0].prm_tgs = 1u << below(9);
 		fk->plan[0].rst = rnd32();
 		break;
@@ -1420,11 +1428,10 @@ static int fam_churn(struct gen *g, struct family *f)
 		s.opts |= OP_SYN;
 	if (one_in(8)) {
 		s.opts |= OP_JOIN;
-		s.join = s.sqn - PICK(((unsigned int[]){ 1, 100, 10000,
-							  0x80000000 }));
+		s.join = s.sqn - ONE_OF(1, 100, 10000, 0x80000000);
 	}
 	if (one_in(16))
-		s.opts |= PICK(((unsigned int[]){ OP_FIN, OP_RST, OP_PRM }));
+		s.opts |= ONE_OF(OP_FIN, OP_RST, OP_PRM);
 	*plan_add(fk) = s;
 	switch (below(6)) {
 	case 0:		/* reset at once */
@@ -1463,15 +1470,14 @@ static void mangle(struct gen *g, int how)
 		return;
 	case 1:		/* TSDU length lies */
 		o = b->tsdu ? b->len - b->tsdu : 0;
-		pgm_put16(b->buf + 14, PICK(((unsigned int[]){ 0, 1, 0xffff,
-							       o + 1, o - 1,
-							       o + 1400 })));
+		pgm_put16(b->buf + 14,
+			  ONE_OF(0, 1, 0xffff, o + 1, o - 1, o + 1400));
 		break;
 	case 2:		/* OPT_LENGTH's total lies */
 		if (!b->opt_start)
 			return;
 		pgm_put16(b->buf + b->opt_start + 2,
-			  PICK(((unsigned int[]){ 0, 4, 7, 8, 0xffff })) +
+			  ONE_OF(0, 4, 7, 8, 0xffff) +
 			  (b->len - b->opt_start) * one_in(2));
 		break;
 	case 3:		/* OPT_LENGTH itself wrong */
@@ -1483,7 +1489,7 @@ static void mangle(struct gen *g, int how)
 		if (!b->opt_last)
 			return;
 		o = b->opt_last;
-		b->buf[o + 1] = PICK(((unsigned char[]){ 0, 1, 3, 5, 255 })) +
+		b->buf[o + 1] = ONE_OF(0, 1, 3, 5, 255) +
 				b->buf[o + 1] * one_in(3);
 		break;
 	case 5:		/* no OPT_END */
@@ -1497,8 +1503,7 @@ static void mangle(struct gen *g, int how)
 		b->buf[b->opt_start] |= PGM_O_END;
 		break;
 	case 7:		/* version and reserved bits */
-		b->buf[4] |= PICK(((unsigned char[]){ 0x40, 0x80, 0xc0, 0x10,
-						      0x20, 0x30 }));
+		b->buf[4] |= ONE_OF(0x40, 0x80, 0xc0, 0x10, 0x20, 0x30);
 		break;
 	case 8:		/* flags: parity, var length, network, others */
 		b->buf[5] ^= 1u << below(8);
@@ -1609,12 +1614,11 @@ static int fam_opts(struct gen *g, struct family *f)
 	} else {
 		build(g, fk->gsi, fk->sport, t->port, &s);
 		if (one_in(20))
-			g->b.buf[6] = g->b.buf[7] = 0;	/* "no checksum" */
+			pgm_put16(g->b.buf + 6, 0);	/* "no checksum" */
 		if (one_in(20) && s.opts & OP_LIST) {
 			/* An OPT_NAK_LIST longer than 62 entries says. */
 			g->b.buf[g->b.opt_start + 4 + 1] =
-				PICK(((unsigned char[]){ 4, 5, 6, 253, 254,
-							 255 }));
+				ONE_OF(4, 5, 6, 253, 254, 255);
 			set_csum(&g->b);
 		}
 		if (!one_in(3))
@@ -1843,7 +1847,7 @@ static struct live *live_pick(struct gen *g, bool *fresh)
 		if (!below(++n))
 			best = &g->live[i];
 	}
-	*fresh = best != NULL;
+	*fresh = !!best;
 	if (best || !g->n_live)
 		return best;
 	return &g->live[below(g->n_live)];
@@ -1885,9 +1889,9 @@ static int fam_upstream(struct gen *g, struct family *f)
 	s.nla = one_in(8) ? g->self : src;
 	s.grp_nla = l ? l->group : dst;
 	if (one_in(16))
-		s.afi = PICK(((unsigned short[]){ 2, 3, 0xffff }));
+		s.afi = ONE_OF(2, 3, 0xffff);
 	if (one_in(16))
-		s.grp_afi = PICK(((unsigned short[]){ 2, 3, 0xffff }));
+		s.grp_afi = ONE_OF(2, 3, 0xffff);
 	s.sqn = l ? live_region(l) : rnd32();
 	if (l && l->fec && one_in(4)) {
 		/* A parity NAK: group | (count - 1), groups of 16. */
@@ -1901,9 +1905,8 @@ static int fam_upstream(struct gen *g, struct family *f)
 			s.naks[i] = l ? live_region(l) : rnd32();
 	}
 	if (one_in(16))
-		s.opts |= PICK(((unsigned int[]){ OP_BOIVL, OP_BORNG, OP_REDIR,
-						   OP_PATH, OP_NBR, OP_UNKNOWN,
-						   OP_PRM, OP_FRAG, OP_TGS }));
+		s.opts |= ONE_OF(OP_BOIVL, OP_BORNG, OP_REDIR, OP_PATH, OP_NBR,
+				 OP_UNKNOWN, OP_PRM, OP_FRAG, OP_TGS);
 	s.bad_csum = one_in(32);
 	build(g, gsi, sport, dport, &s);
 	/* Never bytes flipped at random: an upstream packet must stay one. */
@@ -2195,7 +2198,7 @@ struct sink_sess {
 	long long	last;
 };
 
-static volatile sig_atomic_t sink_stop;
+static sig_atomic_t sink_stop;
 
 static void sink_signal(int sig)
 {
