@@ -62,7 +62,9 @@
  *              except the upstream family, which follows the live sessions
  *   -n COUNT   packets in all (default 100000), shared by the families by
  *              weight
- *   -r PPS     at most this many packets a second (default: no limit)
+ *   -r PPS     at most this many packets a second (default 20000); the
+ *              rate halves whenever the kernel's input queues drop
+ *              packets and creeps back up while they do not
  *   -f LIST    families, comma-separated, or "all" (default)
  *   -S G:P[:udp]  a sink group and port (repeatable): fake sessions go there
  *   -L G:P[:udp]  a live group and port (repeatable): learn its sources
@@ -75,7 +77,8 @@
  *              family index, 1 for UDP, destination, length (2 bytes,
  *              big-endian), the PGM packet)
  * Output: "family NAME packets= bytes= errors= sources=" per family,
- * "live tsis= upstream_fresh=", "total packets= bytes= secs= pps=".
+ * "live tsis= upstream_fresh=", "total packets= bytes= secs= pps= drops=
+ * slowdowns= rate_min=" (drops: the input queues' meanwhile).
  *
  * sink options:
  *   -l G:P[:udp][:noaccept][:noread][:rcvbuf=N][:backlog=N]  a listener
@@ -1917,6 +1920,86 @@ static int fam_upstream(struct gen *g, struct family *f)
 	return 0;
 }
 
+/* ----- pace: no faster than the guest takes it ----- */
+
+/* Packets the kernel's input queues dropped so far (all CPUs; the file
+ * is the same in every namespace), or -1.
+ */
+static long long softnet_drops(void)
+{
+	unsigned int processed, dropped;
+	long long sum = 0;
+	char line[512];
+	FILE *f;
+
+	f = fopen("/proc/net/softnet_stat", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%x %x", &processed, &dropped) == 2)
+			sum += dropped;
+	fclose(f);
+	return sum;
+}
+
+/*
+ * The generator sends at a rate that halves when the input queues drop
+ * packets (a packet dropped there never reaches the module: wasted, and
+ * it takes live packets with it) and creeps back up to the cap while
+ * they do not.
+ */
+struct pace {
+	double		cap, rate, rate_min;
+	long long	mark_ns, last_check, drops0, drops;
+	unsigned long	mark_pkts, slowdowns;
+};
+
+static void pace_init(struct pace *p, double cap)
+{
+	memset(p, 0, sizeof(*p));
+	p->cap = cap > 0 ? cap : 1e9;
+	p->rate = p->cap;
+	p->rate_min = p->cap;
+	p->mark_ns = pgm_now_ns();
+	p->last_check = p->mark_ns;
+	p->drops0 = softnet_drops();
+}
+
+static void pace_set(struct pace *p, double rate, long long now,
+		     unsigned long total)
+{
+	p->rate = rate < 50 ? 50 : rate > p->cap ? p->cap : rate;
+	if (p->rate < p->rate_min)
+		p->rate_min = p->rate;
+	p->mark_ns = now;
+	p->mark_pkts = total;
+}
+
+/* Called after each round of bursts, @total packets sent so far. */
+static void pace_wait(struct pace *p, unsigned long total)
+{
+	long long now = pgm_now_ns(), due, d;
+
+	if (now - p->last_check >= 20000000LL && p->drops0 >= 0) {
+		d = softnet_drops();
+		p->last_check = now;
+		if (d > p->drops0) {
+			p->drops += d - p->drops0;
+			p->drops0 = d;
+			p->slowdowns++;
+			pace_set(p, p->rate / 2, now, total);
+			/* Let the queues drain. */
+			pgm_sleep_ms(20);
+			return;
+		}
+		if (p->rate < p->cap)
+			pace_set(p, p->rate * 1.05, now, total);
+	}
+	due = p->mark_ns + (long long)((total - p->mark_pkts) * 1e9 / p->rate);
+	if (due > now)
+		pgm_sleep_ms((due - now) / 1000000 + 1);
+}
+
 /* ----- run ----- */
 
 static struct family families[] = {
@@ -2041,7 +2124,8 @@ static int do_run(int argc, char **argv)
 	static struct gen gen;
 	struct gen *g = &gen;
 	unsigned long long seed = 1;
-	double pps = 0, secs;
+	double pps = 20000, secs;
+	struct pace pace;
 	unsigned int i;
 	int c;
 
@@ -2129,6 +2213,7 @@ static int do_run(int argc, char **argv)
 		}
 
 	g->t0 = pgm_now_ns();
+	pace_init(&pace, pps);
 	for (;;) {
 		bool busy = false, sent = false;
 
@@ -2150,15 +2235,9 @@ static int do_run(int argc, char **argv)
 		if (!busy)
 			break;
 		capture(g);
-		if (pps > 0) {
-			long long due = g->t0 + (long long)(g->total * 1e9 / pps);
-			long long now = pgm_now_ns();
-
-			if (due > now)
-				pgm_sleep_ms((due - now) / 1000000 + 1);
-		} else if (!sent) {
+		pace_wait(&pace, g->total);
+		if (!sent)
 			pgm_sleep_ms(10);
-		}
 	}
 	secs = (pgm_now_ns() - g->t0) / 1e9;
 	for (i = 0; i < ARRAY_SIZE(families); i++) {
@@ -2179,8 +2258,10 @@ static int do_run(int argc, char **argv)
 		       l->gsi[5], l->sport, inet_ntoa(l->group), l->dport,
 		       l->udp ? ":udp" : "", l->fec, l->pkts);
 	}
-	printf("total packets=%lu bytes=%lu secs=%.1f pps=%.0f\n", g->total,
+	printf("total packets=%lu bytes=%lu secs=%.1f pps=%.0f", g->total,
 	       g->total_bytes, secs, secs > 0 ? g->total / secs : 0);
+	printf(" drops=%lld slowdowns=%lu rate_min=%.0f\n", pace.drops,
+	       pace.slowdowns, pace.rate_min);
 	return 0;
 }
 
