@@ -56,6 +56,10 @@
  *            behind the trail, inside the window, ahead of the lead, far
  *            ahead; unicast to the source and multicast to the group,
  *            over the session's transport (and now and then the other)
+ *  spoof     downstream packets with a live session's TSI from this
+ *            host's address (SPMs with FIN, RST, leads anywhere; NCFs;
+ *            RDATA inside the window with other bytes; parity; POLLs):
+ *            a session is its source address's, each must be dropped
  *
  * run options:
  *   -s SEED    the seed (default 1): what is sent depends on it only,
@@ -77,7 +81,7 @@
  *              family index, 1 for UDP, destination, length (2 bytes,
  *              big-endian), the PGM packet)
  * Output: "family NAME packets= bytes= errors= sources=" per family,
- * "live tsis= upstream_fresh=", "total packets= bytes= secs= pps= drops=
+ * "live tsis= upstream_fresh= spoof_fresh=", "total packets= bytes= secs= pps= drops=
  * slowdowns= rate_min=" (drops: the input queues' meanwhile).
  *
  * sink options:
@@ -292,6 +296,7 @@ struct gen {
 	struct live	live[MAX_LIVE];
 	unsigned int	n_live;
 	unsigned long	upstream_fresh;
+	unsigned long	spoof_fresh;
 	long long	t0;
 	unsigned long	total, total_bytes;
 	unsigned int	learn_wait;
@@ -2000,6 +2005,95 @@ static void pace_wait(struct pace *p, unsigned long total)
 		pgm_sleep_ms((due - now) / 1000000 + 1);
 }
 
+/* ----- family: spoof ----- */
+
+/*
+ * Downstream packets with a live session's TSI, from this host's own
+ * address: SPMs (leads far ahead and behind, OPT_FIN, OPT_RST,
+ * OPT_PARITY_PRM), NCFs and NCF lists of every region, RDATA inside the
+ * window with other bytes, parity, POLLs. A session is its source's
+ * address's: each must be dropped (PgmInWrongSource), and the verified
+ * sessions show none was taken. No ODATA without parity: that makes a
+ * session for a receiver that has none for the TSI yet, which is a
+ * listener's business (the churn family's), not a live session's.
+ */
+static int fam_spoof(struct gen *g, struct family *f)
+{
+	static const unsigned char types[] = {
+		PGM_T_SPM, PGM_T_SPM, PGM_T_SPM, PGM_T_NCF, PGM_T_NCF,
+		PGM_T_RDATA, PGM_T_RDATA, PGM_T_ODATA, PGM_T_POLL,
+	};
+	struct live *l;
+	unsigned int i, span;
+	bool fresh;
+	struct spec s;
+
+	l = live_pick(g, &fresh);
+	if (!fresh && (pgm_now_ns() - g->t0) / 1000000000LL < g->learn_wait)
+		return -1;		/* wait for a live session */
+	g->spoof_fresh += fresh;
+	spec_init(&s, PICK(types), NULL);
+	s.nla = g->self;
+	s.grp_nla = l ? l->group : g->none.group;
+	span = l ? l->lead - l->trail : 0;
+	s.trail = l ? l->trail : rnd32();
+	switch (s.type) {
+	case PGM_T_SPM:
+		s.sqn = rnd32();
+		s.lead = l ? live_region(l) : rnd32();
+		if (one_in(4))
+			s.trail = s.lead - below(1000);
+		s.opts = ONE_OF(0, 0, OP_FIN, OP_RST, OP_PRM, OP_PRM | OP_TGS);
+		s.rst = one_in(2) ? PGM_O_RST_N : 0;
+		s.prm = 1 + below(3);
+		s.prm_tgs = 1u << (1 + below(7));
+		s.tgsize = below(s.prm_tgs + 1);
+		break;
+	case PGM_T_NCF:
+		s.sqn = l ? live_region(l) : rnd32();
+		if (one_in(2)) {
+			s.opts = OP_LIST;
+			s.nnak = 1 + below(PGM_OPT_LIST_MAX);
+			for (i = 0; i < s.nnak; i++)
+				s.naks[i] = l ? live_region(l) : rnd32();
+		}
+		if (l && l->fec && one_in(4))
+			s.flags = PGM_F_OPT_PARITY;
+		break;
+	case PGM_T_RDATA:
+		/* Inside the window: a repair of what the session may miss. */
+		s.sqn = s.trail + below(span + 2);
+		s.tsdu = 1 + below(1400);
+		break;
+	case PGM_T_ODATA:	/* parity only */
+		s.sqn = l ? l->lead + below(3) : rnd32();
+		s.flags = PGM_F_OPT_PARITY |
+			  (one_in(2) ? PGM_F_OPT_VAR_PKTLEN : 0);
+		s.tsdu = 1 + below(1400);
+		if (one_in(2)) {
+			s.opts = OP_GRP;
+			s.grp = below(4);
+		}
+		if (one_in(2))
+			s.type = PGM_T_RDATA;
+		break;
+	default:
+		s.sqn = rnd32();
+		break;
+	}
+	if (l) {
+		build(g, l->gsi, l->sport, l->dport, &s);
+		tx(g, f, l->group, l->udp);
+	} else {
+		unsigned char gsi[6];
+
+		rnd_fill(gsi, 6);
+		build(g, gsi, 1024 + below(60000), g->none.port, &s);
+		tx(g, f, g->none.group, false);
+	}
+	return 0;
+}
+
 /* ----- run ----- */
 
 static struct family families[] = {
@@ -2011,6 +2105,7 @@ static struct family families[] = {
 	{ .name = "churn", .weight = 5, .step = fam_churn },
 	{ .name = "opts", .weight = 25, .step = fam_opts },
 	{ .name = "upstream", .weight = 15, .step = fam_upstream },
+	{ .name = "spoof", .weight = 5, .step = fam_spoof },
 };
 
 /* G:P[:udp] */
@@ -2076,6 +2171,7 @@ static int open_sockets(struct gen *g, const char *dev)
 	struct sockaddr_ll sll = { .sll_family = AF_PACKET };
 	struct sockaddr_in sa;
 	socklen_t sl = sizeof(sa);
+	unsigned int i;
 	int s;
 
 	g->raw = pgm_raw_socket();
@@ -2101,6 +2197,14 @@ static int open_sockets(struct gen *g, const char *dev)
 		g->self = sa.sin_addr;
 	if (s >= 0)
 		close(s);
+
+	/* Members of the live groups: a snooping bridge forwards them. */
+	for (i = 0; i < g->n_lives; i++) {
+		struct ip_mreqn mr = { .imr_multiaddr = g->lives[i].group };
+
+		setsockopt(g->udp, IPPROTO_IP, IP_ADD_MEMBERSHIP, &mr,
+			   sizeof(mr));
+	}
 
 	g->cap = socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IP));
 	if (g->cap < 0)
@@ -2248,8 +2352,8 @@ static int do_run(int argc, char **argv)
 			       f->name, f->pkts, f->bytes, f->errors,
 			       f->sources);
 	}
-	printf("live tsis=%u upstream_fresh=%lu\n", g->n_live,
-	       g->upstream_fresh);
+	printf("live tsis=%u upstream_fresh=%lu spoof_fresh=%lu\n", g->n_live,
+	       g->upstream_fresh, g->spoof_fresh);
 	for (i = 0; i < g->n_live; i++) {
 		struct live *l = &g->live[i];
 

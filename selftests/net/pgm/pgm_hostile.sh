@@ -17,18 +17,22 @@
 #
 # Live sessions, in rounds while the generator runs (and one more): each
 # round a raw session without FEC (239.1.2.3:7500), a raw session with
-# pro-active and on-demand FEC (239.1.2.4:7501, --fec 20,16,2,1) and a
-# PGM/UDP session (239.1.2.5:7502, ports 3055/3056), each to both
-# receivers; the generator learns their TSIs from the wire and aims its
-# upstream family at them. Asserted:
+# pro-active and on-demand FEC (239.1.2.4:7501, --fec 20,16,2,1; over
+# PGM/UDP every other round) and a PGM/UDP session (239.1.2.5:7502,
+# ports 3055/3056), each to both receivers; the generator joins their
+# groups, learns their TSIs from the wire and aims its upstream and spoof
+# families at them. The bridge snoops IGMP: a group's packets go to its
+# members only. Asserted:
 #  - the generator sent at least PGM_HOSTILE_PACKETS x PGM_TEST_SCALE
-#    packets (default 1000000), and its upstream family hit live TSIs;
+#    packets (default 1000000; the count is printed as a diagnostic), and
+#    its upstream and spoof families hit live TSIs;
 #  - every live session read every message, each verified, then EOF
 #    (recv() == 0), with the source's sha256; repairs happened (NAKs,
 #    RDATA) in every kind of session;
 #  - the module's counters account for the hostile traffic, family by
 #    family (malformed, bad checksums, full accept queues, receive
 #    buffers, parity, resets, NAKs at the live sources, ...);
+#  - both receivers dropped the spoofed packets (PgmInWrongSource);
 #  - nothing went to the bystander an SPM path NLA named (nla family);
 #  - at the end every PGM socket is gone in every namespace, and rmmod
 #    pgm works (the module is loaded again for the tests after this).
@@ -148,12 +152,19 @@ sysctl -q -w net.core.netdev_max_backlog=10000
 # Fake sessions nobody feeds expire sooner than the default 30 s.
 ip netns exec "$rcv1" sysctl -q -w net.pgm.peer_expiry_ms=5000
 
-# The live kinds: name, group:port, the sender's extra options.
+# The live kinds: name, group:port, the sender's extra options (the FEC
+# session goes over PGM/UDP every other round: kopts_udp).
 kinds=(raw fec udp)
 declare -A kgroup=([raw]=239.1.2.3 [fec]=239.1.2.4 [udp]=239.1.2.5)
 declare -A kport=([raw]=7500 [fec]=7501 [udp]=7502)
 declare -A kopts=([raw]="" [fec]="--fec 20,16,2,1" [udp]="--udp 3055,3056")
-declare -A krecv=([raw]="" [fec]="" [udp]="--udp 3055,3056")
+udp_opts="--udp 3055,3056"
+
+# kind_udp KIND ROUND: whether KIND goes over PGM/UDP in ROUND.
+kind_udp()
+{
+	[ "$1" = udp ] || { [ "$1" = fec ] && [ $(($2 % 2)) = 0 ]; }
+}
 
 # The sinks: sessions accepted and read (raw and UDP), a listener that
 # never accepts (its queue fills), one that accepts and never reads with
@@ -173,23 +184,27 @@ drops=$(hostile_softnet_drops)
 # round N: one session of each kind to both receivers; waits for all.
 round()
 {
-	local r=$1 k i pid rc=0
+	local r=$1 k i pid rc=0 u
 
 	for k in "${kinds[@]}"; do
+		u=
+		kind_udp "$k" "$r" && u=$udp_opts
 		for i in 1 2; do
 			# shellcheck disable=SC2086
 			pgm_lib_recv_start "${pgm_lib_rcv[$i]}" "$tmp/r.$r.$k.$i" \
 				-g "${kgroup[$k]}" -p "${kport[$k]}" -x "$seed$r" \
-				-n "$msgs" -s 1:3000 -T 120 ${krecv[$k]} ||
+				-n "$msgs" -s 1:3000 -T 120 $u ||
 				echo "# round $r: $k receiver $i not ready"
 		done
 	done
 	send_pids=()
 	for k in "${kinds[@]}"; do
+		u=
+		[ "$k" != fec ] || ! kind_udp "$k" "$r" || u=$udp_opts
 		# shellcheck disable=SC2086
 		ip netns exec "$src" ./pgm_xfer send -g "${kgroup[$k]}" \
 			-p "${kport[$k]}" -r 4000 -w 3000 -x "$seed$r" -n "$msgs" \
-			-s 1:3000 -T 120 --drain ${kopts[$k]} > "$tmp/s.$r.$k" 2>&1 &
+			-s 1:3000 -T 120 --drain ${kopts[$k]} $u > "$tmp/s.$r.$k" 2>&1 &
 		send_pids+=($!)
 	done
 	# The first round's sources are up: let the generator go.
@@ -210,7 +225,8 @@ start_generator()
 		     -S 239.7.0.3:7600 -S 239.7.0.4:7600) lives=() k
 
 	for k in "${kinds[@]}"; do
-		lives+=(-L "${kgroup[$k]}:${kport[$k]}$([ "$k" = udp ] && echo :udp)")
+		[ "$k" = udp ] || lives+=(-L "${kgroup[$k]}:${kport[$k]}")
+		[ "$k" = raw ] || lives+=(-L "${kgroup[$k]}:${kport[$k]}:udp")
 	done
 	gen_start=$SECONDS
 	ip netns exec "$atk" ./pgm_hostile run -s "$seed" -n "$packets" \
@@ -251,6 +267,10 @@ if has_family upstream; then
 	pgm_lib_check_gt "generator: upstream packets carried a live session's TSI" \
 		"$(pgm_lib_kv upstream_fresh < "$tmp/gen")" 0
 fi
+if has_family spoof; then
+	pgm_lib_check_gt "generator: spoofed downstream packets carried a live session's TSI" \
+		"$(pgm_lib_kv spoof_fresh < "$tmp/gen")" 0
+fi
 
 # ---- the live sessions ----
 for k in "${kinds[@]}"; do
@@ -258,6 +278,7 @@ for k in "${kinds[@]}"; do
 	sessions=0
 	rdata=0
 	naks=0
+	pnaks=0
 	for ((r = 1; r <= rounds; r++)); do
 		want=$(pgm_lib_kv sha256 < "$tmp/s.$r.$k")
 		sent=$(pgm_lib_kv msgs < "$tmp/s.$r.$k")
@@ -275,11 +296,14 @@ for k in "${kinds[@]}"; do
 			fi
 			rdata=$((rdata + $(pgm_lib_kv rdata <<< "$line" || echo 0)))
 			naks=$((naks + $(pgm_lib_kv naks <<< "$line" || echo 0)))
+			line=$(pgm_lib_line "$f" '^rstats ')
+			pnaks=$((pnaks + $(pgm_lib_kv total_parity_naks_sent <<< "$line" || echo 0)))
 		done
 	done
 	pgm_lib_check_eq "$k: $sessions sessions read every message, verified, then EOF, sha256 equal" \
 		0 "$bad"
-	pgm_lib_check_gt "$k: receivers sent NAKs ($naks)" "$naks" 0
+	pgm_lib_check_gt "$k: receivers sent NAKs ($naks selective, $pnaks parity)" \
+		$((naks + pnaks)) 0
 	pgm_lib_check_gt "$k: repairs arrived ($rdata RDATA)" "$rdata" 0
 done
 
@@ -293,6 +317,7 @@ for ns in "$src" "$rcv1" "$rcv2" "$vic"; do
 done
 d1() { hostile_delta "$tmp/before.$rcv1" "$tmp/after.$rcv1" "$1"; }
 ds() { hostile_delta "$tmp/before.$src" "$tmp/after.$src" "$1"; }
+d2() { hostile_delta "$tmp/before.$rcv2" "$tmp/after.$rcv2" "$1"; }
 dv() { hostile_delta "$tmp/before.$vic" "$tmp/after.$vic" "$1"; }
 echo "# rcv1: $(paste -sd' ' "$tmp/after.$rcv1" | tr -s ' ')"
 echo "# src: $(paste -sd' ' "$tmp/after.$src" | tr -s ' ')"
@@ -333,6 +358,11 @@ if has_family upstream; then
 	pgm_lib_check_gt "upstream: ... NNAKs and POLRs counted (PgmInOther)" "$(ds PgmInOther)" 0
 	pgm_lib_check_gt "upstream: malformed ones counted at the sources (PgmInMalformed)" \
 		"$(ds PgmInMalformed)" 0
+fi
+if has_family spoof; then
+	pgm_lib_check_gt "spoof: rcv1 dropped the live TSIs' packets from another address (PgmInWrongSource)" \
+		"$(d1 PgmInWrongSource)" 0
+	pgm_lib_check_gt "spoof: ... and rcv2 ($(d2 PgmInWrongSource))" "$(d2 PgmInWrongSource)" 0
 fi
 if has_family nla; then
 	pgm_lib_check_eq "nla: nothing reached the bystander forged SPMs named (PgmInPkts there)" \
