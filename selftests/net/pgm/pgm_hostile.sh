@@ -49,7 +49,7 @@ cd "$(dirname "$0")" || exit 1
 . ./pgm_lib.sh
 
 pgm_lib_setup --receivers 4
-gen_pid=
+gen_pids=()
 sink_pid=
 send_pids=()
 
@@ -62,6 +62,7 @@ seed=${PGM_HOSTILE_SEED:-$RANDOM}
 packets=$(pgm_lib_scale "${PGM_HOSTILE_PACKETS:-1000000}")
 pps=$(pgm_lib_scale "${PGM_HOSTILE_PPS:-20000}")
 msgs=$(pgm_lib_scale 300)
+jobs=${PGM_HOSTILE_JOBS:-2}
 echo "# families $families, seed $seed, $packets packets at most $pps/s"
 
 # ---- helpers ----
@@ -120,7 +121,7 @@ cleanup()
 {
 	local pid
 
-	for pid in $gen_pid $sink_pid "${send_pids[@]}"; do
+	for pid in "${gen_pids[@]}" $sink_pid "${send_pids[@]}"; do
 		kill "$pid" 2> /dev/null
 	done
 	[ -z "$backlog0" ] || sysctl -q -w net.core.netdev_max_backlog="$backlog0"
@@ -175,6 +176,7 @@ ip netns exec "$rcv1" ./pgm_hostile sink -u 3055,3056 \
 	-l 239.7.0.4:7600:noread:rcvbuf=65536 > "$tmp/sink" 2>&1 &
 sink_pid=$!
 pgm_lib_wait_line 20 "$tmp/sink" '^ready$' || pgm_lib_fail "sink: listening"
+t_setup=$SECONDS
 
 for ns in "$src" "$rcv1" "$rcv2" "$vic"; do
 	hostile_counters "$ns" > "$tmp/before.$ns"
@@ -229,10 +231,38 @@ start_generator()
 		[ "$k" = raw ] || lives+=(-L "${kgroup[$k]}:${kport[$k]}:udp")
 	done
 	gen_start=$SECONDS
-	ip netns exec "$atk" ./pgm_hostile run -s "$seed" -n "$packets" \
-		-r "$pps" -f "$families" -V "$victim" -u 3055,3056 \
-		"${sinks[@]}" "${lives[@]}" > "$tmp/gen" 2>&1 &
-	gen_pid=$!
+	# One generator a CPU: each sends its share, from a seed of its own.
+	for ((j = 1; j <= jobs; j++)); do
+		ip netns exec "$atk" ./pgm_hostile run -s "$seed$j" \
+			-n $(((packets + jobs - 1) / jobs)) -r $((pps / jobs)) \
+			-f "$families" -V "$victim" -u 3055,3056 \
+			"${sinks[@]}" "${lives[@]}" > "$tmp/gen.$j" 2>&1 &
+		gen_pids+=($!)
+	done
+}
+
+# gen_alive: a generator still runs.
+gen_alive()
+{
+	local pid
+
+	for pid in "${gen_pids[@]}"; do
+		kill -0 "$pid" 2> /dev/null && return 0
+	done
+	return 1
+}
+
+# gen_sum WORD KEY: KEY=N of the generators' first line starting with
+# WORD, summed over the generators.
+gen_sum()
+{
+	local j n sum=0
+
+	for ((j = 1; j <= jobs; j++)); do
+		n=$(pgm_lib_kv "$2" < <(grep "^$1 " "$tmp/gen.$j"))
+		sum=$((sum + ${n:-0}))
+	done
+	echo "$sum"
 }
 
 # Rounds of live sessions until the generator is done, then one more.
@@ -241,35 +271,40 @@ failed_rounds=0
 while :; do
 	rounds=$((rounds + 1))
 	round "$rounds" || failed_rounds=$((failed_rounds + 1))
-	kill -0 "$gen_pid" 2> /dev/null || break
+	gen_alive || break
 	[ $rounds -lt 200 ] || break
 done
-wait "$gen_pid"
-gen_rc=$?
-gen_pid=
+gen_rc=0
+for pid in "${gen_pids[@]}"; do
+	wait "$pid" || gen_rc=$?
+done
+gen_pids=()
 gen_secs=$((SECONDS - gen_start))
+t_last=$SECONDS
 if [ "$gen_rc" = 0 ]; then
 	round $((rounds + 1)) || failed_rounds=$((failed_rounds + 1))
 	rounds=$((rounds + 1))
 fi
+t_last=$((SECONDS - t_last))
+cat "$tmp"/gen.* > "$tmp/gen"
 pgm_lib_diag "$tmp/gen"
 echo "# $rounds rounds of live sessions ($failed_rounds with a failure), generator ${gen_secs}s"
 echo "# input queue drops meanwhile: $(( $(hostile_softnet_drops) - drops ))"
 
 # ---- the generator ----
-total=$(pgm_lib_kv packets < <(grep '^total ' "$tmp/gen"))
-echo "# pgm_hostile: ${total:-0} packets sent in ${gen_secs}s (PGM_TEST_SCALE=${PGM_TEST_SCALE:-1}, families $families)"
+total=$(gen_sum total packets)
+echo "# pgm_hostile: ${total:-0} packets sent in ${gen_secs}s by $jobs generators (PGM_TEST_SCALE=${PGM_TEST_SCALE:-1}, families $families)"
 pgm_lib_check_eq "generator: exit 0" 0 "$gen_rc"
 pgm_lib_check_le "generator: sent at least $packets packets" "$packets" "${total:-0}"
 if has_family upstream; then
 	pgm_lib_check_gt "generator: learned the live TSIs from the wire" \
-		"$(pgm_lib_kv tsis < "$tmp/gen")" 0
+		"$(gen_sum live tsis)" 0
 	pgm_lib_check_gt "generator: upstream packets carried a live session's TSI" \
-		"$(pgm_lib_kv upstream_fresh < "$tmp/gen")" 0
+		"$(gen_sum live upstream_fresh)" 0
 fi
 if has_family spoof; then
 	pgm_lib_check_gt "generator: spoofed downstream packets carried a live session's TSI" \
-		"$(pgm_lib_kv spoof_fresh < "$tmp/gen")" 0
+		"$(gen_sum live spoof_fresh)" 0
 fi
 
 # ---- the live sessions ----
@@ -382,4 +417,5 @@ else
 	pgm_lib_fail "rmmod pgm"
 fi
 pgm_lib_check "module loads again" modprobe pgm
+echo "# pgm_hostile.sh took ${SECONDS}s: setup ${t_setup}s, generator ${gen_secs}s, last round ${t_last}s"
 pgm_lib_end
