@@ -69,6 +69,8 @@
  *   -r PPS     at most this many packets a second (default 20000); the
  *              rate halves whenever the kernel's input queues drop
  *              packets and creeps back up while they do not
+ *   -c SHARE   use at most this share of a CPU (0.5: half; default: no
+ *              limit), counting the kernel's work in this process
  *   -f LIST    families, comma-separated, or "all" (default)
  *   -S G:P[:udp]  a sink group and port (repeatable): fake sessions go there
  *   -L G:P[:udp]  a live group and port (repeatable): learn its sources
@@ -1954,18 +1956,31 @@ static long long softnet_drops(void)
  * they do not.
  */
 struct pace {
-	double		cap, rate, rate_min;
-	long long	mark_ns, last_check, drops0, drops;
+	double		cap, rate, rate_min, cpu_cap;
+	long long	t0, mark_ns, last_check, drops0, drops;
 	unsigned long	mark_pkts, slowdowns;
 };
 
-static void pace_init(struct pace *p, double cap)
+/* This process's CPU time, ns: system time includes the softirq work
+ * its sends did on the way out (and often on the way in).
+ */
+static long long cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void pace_init(struct pace *p, double cap, double cpu_cap)
 {
 	memset(p, 0, sizeof(*p));
+	p->cpu_cap = cpu_cap;
 	p->cap = cap > 0 ? cap : 1e9;
 	p->rate = p->cap;
 	p->rate_min = p->cap;
 	p->mark_ns = pgm_now_ns();
+	p->t0 = p->mark_ns - (long long)(cpu_ns() / (cpu_cap > 0 ? cpu_cap : 1));
 	p->last_check = p->mark_ns;
 	p->drops0 = softnet_drops();
 }
@@ -2001,8 +2016,22 @@ static void pace_wait(struct pace *p, unsigned long total)
 			pace_set(p, p->rate * 1.05, now, total);
 	}
 	due = p->mark_ns + (long long)((total - p->mark_pkts) * 1e9 / p->rate);
-	if (due > now)
-		pgm_sleep_ms((due - now) / 1000000 + 1);
+	/* -c: no more than that share of a CPU, so that the live
+	 * sessions get theirs (a slow kernel makes each packet dear).
+	 */
+	if (p->cpu_cap > 0) {
+		long long cpu_due = p->t0 + (long long)(cpu_ns() / p->cpu_cap);
+
+		if (cpu_due > due)
+			due = cpu_due;
+	}
+	if (due > now) {
+		struct timespec ts = { (due - now) / 1000000000LL,
+				       (due - now) % 1000000000LL };
+
+		while (nanosleep(&ts, &ts) && errno == EINTR)
+			;
+	}
 }
 
 /* ----- family: spoof ----- */
@@ -2228,7 +2257,7 @@ static int do_run(int argc, char **argv)
 	static struct gen gen;
 	struct gen *g = &gen;
 	unsigned long long seed = 1;
-	double pps = 20000, secs;
+	double pps = 20000, cpu_cap = 0, secs;
 	struct pace pace;
 	unsigned int i;
 	int c;
@@ -2240,7 +2269,7 @@ static int do_run(int argc, char **argv)
 	inet_pton(AF_INET, "239.7.9.9", &g->none.group);
 	g->none.port = 7999;
 	g->none.kind = T_NONE;
-	while ((c = getopt(argc, argv, "s:n:r:f:S:L:V:i:u:w:o:")) != -1) {
+	while ((c = getopt(argc, argv, "s:n:r:c:f:S:L:V:i:u:w:o:")) != -1) {
 		switch (c) {
 		case 's':
 			seed = strtoull(optarg, NULL, 0);
@@ -2250,6 +2279,9 @@ static int do_run(int argc, char **argv)
 			break;
 		case 'r':
 			pps = atof(optarg);
+			break;
+		case 'c':
+			cpu_cap = atof(optarg);
 			break;
 		case 'f':
 			list = optarg;
@@ -2317,7 +2349,7 @@ static int do_run(int argc, char **argv)
 		}
 
 	g->t0 = pgm_now_ns();
-	pace_init(&pace, pps);
+	pace_init(&pace, pps, cpu_cap);
 	for (;;) {
 		bool busy = false, sent = false;
 
