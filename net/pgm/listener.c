@@ -519,5 +519,5 @@ void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	spin_unlock(&pn->lock);
 	rcu_read_unlock();
 	local_bh_enable();
-	pgm_queue_rcv(child, skb);
+	pgm_queue_rcv_session(child, skb);
 }
