@@ -416,10 +416,14 @@ if has_family upstream; then
 	pgm_lib_check_gt "upstream: malformed ones counted at the sources (PgmInMalformed)" \
 		"$(ds PgmInMalformed)" 0
 fi
-if has_family spoof; then
+# (With few spoofed packets, PGM_TEST_SCALE below 1, few arrive while a
+# session of their TSI is open: a diagnostic then.)
+if has_family spoof && [ "$msgs" -ge 100 ]; then
 	pgm_lib_check_gt "spoof: rcv1 dropped the live TSIs' packets from another address (PgmInWrongSource)" \
 		"$(d1 PgmInWrongSource)" 0
 	pgm_lib_check_gt "spoof: ... and rcv2 ($(d2 PgmInWrongSource))" "$(d2 PgmInWrongSource)" 0
+elif has_family spoof; then
+	echo "# spoof: PgmInWrongSource rcv1 $(d1 PgmInWrongSource), rcv2 $(d2 PgmInWrongSource)"
 fi
 if has_family nla; then
 	pgm_lib_check_eq "nla: nothing reached the bystander forged SPMs named (PgmInPkts there)" \
