@@ -55,6 +55,18 @@ int pgm_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/* Give @skb to @sk, whose spinlock the caller holds with BH off. */
+static void pgm_queue_locked(struct sock *sk, struct sk_buff *skb)
+{
+	if (!sock_owned_by_user(sk)) {
+		pgm_backlog_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf))) {
+		__PGM_INC_STATS(sock_net(sk), PGM_MIB_BACKLOGDROP);
+		atomic_inc(&sk->sk_drops);
+		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);
+	}
+}
+
 /**
  * pgm_queue_rcv() - hand a packet to a socket, or to its backlog
  * @sk: the socket, referenced (the reference is dropped)
@@ -68,13 +80,29 @@ void pgm_queue_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	local_bh_disable();
 	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
-		pgm_backlog_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf))) {
-		__PGM_INC_STATS(sock_net(sk), PGM_MIB_BACKLOGDROP);
-		atomic_inc(&sk->sk_drops);
-		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);
-	}
+	pgm_queue_locked(sk, skb);
+	bh_unlock_sock(sk);
+	local_bh_enable();
+	sock_put(sk);
+}
+
+/**
+ * pgm_queue_rcv_session() - pgm_queue_rcv() for a listener's session
+ * @sk: the session, referenced (the reference is dropped)
+ * @skb: the packet; consumed
+ *
+ * The listener's path gives a session the packets it finds it already
+ * has (another CPU just made it): the listener's spinlock may be held
+ * (nested, pgm_queue_rcv()), so the session's is taken as sk_clone_lock()
+ * takes a new session's, not nested, or lockdep sees one lock taken twice.
+ *
+ * Context: softirq or process.
+ */
+void pgm_queue_rcv_session(struct sock *sk, struct sk_buff *skb)
+{
+	local_bh_disable();
+	bh_lock_sock(sk);
+	pgm_queue_locked(sk, skb);
 	bh_unlock_sock(sk);
 	local_bh_enable();
 	sock_put(sk);

@@ -301,11 +301,14 @@ void pgm_listener_release(struct list_head *children)
 }
 
 /* Remember an SPM of a source without a session (Windows: SPMs do not make
- * sessions, but the transport takes them in).
+ * sessions, but the transport takes them in), by TSI and the address it
+ * came from: another address naming the TSI gets an entry of its own and
+ * cannot hide the source's (its sequence numbers, its address).
  */
 static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 {
 	struct pgm_listener *lsn = pgm_sk(lsk)->lsn;
+	__be32 saddr = ip_hdr(skb)->saddr;
 	const struct pgm_hdr *ph;
 	struct pgm_rx rx;
 	struct pgm_tsi tsi;
@@ -315,14 +318,14 @@ static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 	    rx.fin)
 		return;
 	__PGM_INC_STATS(sock_net(lsk), PGM_MIB_INSPM);
-	if (rx.nla != ip_hdr(skb)->saddr)
+	if (rx.nla != saddr)
 		__PGM_INC_STATS(sock_net(lsk), PGM_MIB_INSPMNLA);
 	ph = (const struct pgm_hdr *)skb->data;	/* the parse may move it */
 	memcpy(tsi.gsi, ph->gsi, sizeof(tsi.gsi));
 	tsi.sport = ph->sport;
 	for (i = 0; i < ARRAY_SIZE(lsn->spms); i++)
-		if (lsn->spms[i].when && !memcmp(&lsn->spms[i].tsi, &tsi,
-						 sizeof(tsi)))
+		if (lsn->spms[i].when && lsn->spms[i].saddr == saddr &&
+		    !memcmp(&lsn->spms[i].tsi, &tsi, sizeof(tsi)))
 			break;
 	if (i < ARRAY_SIZE(lsn->spms)) {
 		if (!pgm_seq_after(rx.sqn, lsn->spms[i].spm_sqn))
@@ -334,16 +337,16 @@ static void pgm_listener_spm(struct sock *lsk, struct sk_buff *skb)
 		lsn->spms[i].tsi = tsi;
 	}
 	lsn->spms[i].lead = rx.lead;
-	lsn->spms[i].saddr = ip_hdr(skb)->saddr;
+	lsn->spms[i].saddr = saddr;
 	lsn->spms[i].spm_sqn = rx.sqn;
 	lsn->spms[i].when = pgm_now();
 	lsn->spms[i].parity_tgs = rx.has_parity_prm ? rx.parity_tgs : 0;
 	lsn->spms[i].parity_prm = rx.parity_prm;
 }
 
-/* The entry of @spms for a new session's source, taken (each SPM heard
- * serves one session), if it is recent enough to start the session from
- * and came from the address the session's first data came from.
+/* The entry of @spms for a new session's source (its TSI, from the address
+ * the session's first data came from), taken (each SPM heard serves one
+ * session), if it is recent enough to start the session from.
  */
 static const struct pgm_spm_seen *pgm_listener_spm_claim(struct pgm_sock *lps,
 							 const struct pgm_tsi *tsi,
@@ -356,11 +359,12 @@ static const struct pgm_spm_seen *pgm_listener_spm_claim(struct pgm_sock *lps,
 	for (i = 0; i < ARRAY_SIZE(lsn->spms); i++) {
 		struct pgm_spm_seen *e = &lsn->spms[i];
 
-		if (!e->when || memcmp(&e->tsi, tsi, sizeof(e->tsi)))
+		if (!e->when || e->saddr != saddr ||
+		    memcmp(&e->tsi, tsi, sizeof(e->tsi)))
 			continue;
 		when = e->when;
 		e->when = 0;
-		return now - when < fresh && e->saddr == saddr ? e : NULL;
+		return now - when < fresh ? e : NULL;
 	}
 	return NULL;
 }
@@ -515,5 +519,5 @@ void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb)
 	spin_unlock(&pn->lock);
 	rcu_read_unlock();
 	local_bh_enable();
-	pgm_queue_rcv(child, skb);
+	pgm_queue_rcv_session(child, skb);
 }

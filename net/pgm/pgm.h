@@ -613,6 +613,7 @@ extern const struct proto_ops pgm_ops;
 int pgm_rcv(struct sk_buff *skb);
 void pgm_rcv_encap(struct sk_buff *skb, u16 port);
 void pgm_queue_rcv(struct sock *sk, struct sk_buff *skb);
+void pgm_queue_rcv_session(struct sock *sk, struct sk_buff *skb);
 int pgm_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 
 /* packet.c: skbs to and from the wire format of wire.c */

@@ -26,7 +26,9 @@
  *    lock before its new session's (the session is created locked by
  *    sk_clone_lock() while the listener is held: pgm_queue_rcv() takes
  *    every socket's spinlock with bh_lock_sock_nested() for that, so
- *    lockdep sees two subclasses, as with TCP).
+ *    lockdep sees two subclasses, as with TCP; a session the listener's
+ *    path finds already made is taken as a new one, not nested:
+ *    pgm_queue_rcv_session()).
  *  - Transmission (ip_local_out) is allowed in every context above.
  *  - pgm_net.encap_lock (a mutex: the UDP ports of PGM_UDP_ENCAP, udp.c)
  *    is process context only, taken inside lock_sock() by listen() and

@@ -10,7 +10,8 @@
  *  - packets with the session's TSI from another address are not the
  *    session's: data is not delivered, a FIN or RST ends nothing;
  *  - an SPM another address sent with the TSI does not place the start
- *    of a session that address does not speak for;
+ *    of a session that address does not speak for, nor hide the
+ *    source's own SPM;
  *  - a session without SPMs asks for one a bounded number of times, not
  *    every back-off interval for the whole expiry time.
  */
@@ -235,6 +236,48 @@ TEST_F(reflect, another_address_does_not_place_the_start)
 	pgm_sleep_ms(1000);
 	EXPECT_EQ(0, pgm_counter("PgmOutNak"));
 	close(s);
+}
+
+/*
+ * The same, the other way round: an SPM of the source's TSI from another
+ * address, heard before or after the source's own SPM, does not hide the
+ * source's: the session starts at the source's lead, so that the data
+ * lost before its first ODATA is asked for and delivered. (The listener
+ * kept one SPM per TSI: the other address's, whose sequence made the
+ * source's look old, or which replaced the source's address in it.)
+ */
+TEST_F(reflect, another_address_does_not_hide_the_start)
+{
+	unsigned char nak[2048];
+	unsigned int i, sport;
+	char msg[16];
+	int s, n;
+
+	for (i = 0; i < 2; i++) {
+		sport = 0x5000 + i;
+		if (!i)
+			SEND_FROM(OTHER, spm(self->b, sport, 1000, 10, 50,
+					     OTHER, 0));
+		SEND(spm(self->b, sport, 1, 90, 99, SOURCE, 0));
+		if (i)
+			SEND_FROM(OTHER, spm(self->b, sport, 1000, 10, 50,
+					     OTHER, 0));
+		ASSERT_EQ(2 * (i + 1), pgm_wait_counter("PgmInSpm",
+							2 * (i + 1), 10000));
+		/* 100 is lost; 101 makes the session. */
+		SEND(data(self->b, sport, PGM_T_ODATA, 101, 90, 'm'));
+		s = accept_within(self->ls, 10000);
+		ASSERT_LE(0, s) TH_LOG("case %u: no session", i);
+		n = pgm_capture(self->cap, PGM_T_NAK, nak, sizeof(nak), NULL,
+				NULL, 10000);
+		EXPECT_LT(0, n) TH_LOG("case %u: 100 not asked for", i);
+		if (n > 0)
+			EXPECT_EQ(100U, pgm_get32(nak + 16));
+		SEND(data(self->b, sport, PGM_T_RDATA, 100, 90, 'm'));
+		EXPECT_STREQ("m100", read_msg(s, msg, 10000))
+			TH_LOG("case %u: the session started after 100", i);
+		close(s);
+	}
 }
 
 /*

@@ -594,4 +594,182 @@ static inline void pgm_rs_parity(const unsigned char *const *blk,
 	}
 }
 
+/* ----- hand-built packets, well-formed or not ----- */
+
+/* Option types the first list leaves out, and option bits. */
+#define PGM_O_NAK_BO_IVL	0x04
+#define PGM_O_NAK_BO_RNG	0x05
+#define PGM_O_NBR_UNREACH	0x0b
+#define PGM_O_PATH_NLA		0x0c
+#define PGM_O_CR		0x10	/* not parsed by the module: skipped */
+#define PGM_O_INVALID		0x7f	/* invalidated by a network element */
+#define PGM_O_F			0x04	/* byte 2: an encoded OPT_FRAGMENT */
+#define PGM_O_RST_N		0x40	/* OPT_RST byte 3: NAKs go unanswered */
+
+/* NLA address families. */
+#define PGM_AFI_IP		1
+#define PGM_AFI_IP6		2
+
+/* What one packet may hold here: within a 1500-byte MTU over UDP. */
+#define PGM_PB_MAX		1472
+
+/**
+ * struct pgm_pb - a packet being built
+ * @buf: the PGM packet, from its common header
+ * @len: bytes written
+ * @opt_start: offset of OPT_LENGTH, 0 while there are no options
+ * @opt_last: offset of the last option written
+ * @tsdu: offset of the TSDU, 0 for packets without one
+ *
+ * pgm_pb_hdr() starts a packet; the type-specific part follows with
+ * pgm_pb_u32()/pgm_pb_u16()/pgm_pb_nla(); options go between
+ * pgm_pb_opts_begin() and pgm_pb_opts_end(); pgm_pb_tsdu() appends a
+ * payload; pgm_pb_finish() fills in the TSDU length and the checksum.
+ * Writes past PGM_PB_MAX are dropped, so a hostile caller can ask for
+ * anything. Fields can be overwritten afterwards to make the packet lie,
+ * then pgm_set_csum() again.
+ */
+struct pgm_pb {
+	unsigned char	buf[PGM_PB_MAX];
+	size_t		len;
+	size_t		opt_start;
+	size_t		opt_last;
+	size_t		tsdu;
+};
+
+/* Room for @n more bytes at the end, zeroed; NULL if full. */
+static inline unsigned char *pgm_pb_put(struct pgm_pb *b, size_t n)
+{
+	unsigned char *p;
+
+	if (n > PGM_PB_MAX - b->len)
+		return NULL;
+	p = b->buf + b->len;
+	memset(p, 0, n);
+	b->len += n;
+	return p;
+}
+
+static inline void pgm_pb_u32(struct pgm_pb *b, unsigned int v)
+{
+	unsigned char *p = pgm_pb_put(b, 4);
+
+	if (p)
+		pgm_put32(p, v);
+}
+
+static inline void pgm_pb_u16(struct pgm_pb *b, unsigned int v)
+{
+	unsigned char *p = pgm_pb_put(b, 2);
+
+	if (p)
+		pgm_put16(p, v);
+}
+
+/* The common header; ports in host order. */
+static inline void pgm_pb_hdr(struct pgm_pb *b, unsigned int sport,
+			      unsigned int dport, unsigned int type,
+			      unsigned int flags, const unsigned char *gsi)
+{
+	unsigned char *p;
+
+	b->len = 0;
+	b->opt_start = 0;
+	b->opt_last = 0;
+	b->tsdu = 0;
+	p = pgm_pb_put(b, PGM_HDR_LEN);
+	pgm_put16(p, sport);
+	pgm_put16(p + 2, dport);
+	p[4] = type;
+	p[5] = flags;
+	memcpy(p + 8, gsi, 6);
+}
+
+/* An NLA: AFI, a reserved word, then 4 address bytes for PGM_AFI_IP and
+ * 16 for any other AFI (@addr: 4 or 16 bytes, network order).
+ */
+static inline void pgm_pb_nla(struct pgm_pb *b, unsigned int afi,
+			      const void *addr)
+{
+	size_t alen = afi == PGM_AFI_IP ? 4 : 16;
+	unsigned char *p = pgm_pb_put(b, 4 + alen);
+
+	if (!p)
+		return;
+	pgm_put16(p, afi);
+	memcpy(p + 4, addr, alen);
+}
+
+/* OPT_LENGTH; sets PGM_F_OPT_PRESENT. */
+static inline void pgm_pb_opts_begin(struct pgm_pb *b)
+{
+	unsigned char *p;
+
+	b->opt_start = b->len;
+	b->opt_last = 0;
+	p = pgm_pb_put(b, 4);
+	if (!p)
+		return;
+	p[0] = PGM_O_LENGTH;
+	p[1] = 4;
+	b->buf[5] |= PGM_F_OPT_PRESENT;
+}
+
+/* An option of @len bytes (what its length byte says; at least the
+ * 4-byte header is written): type, length, byte 2 zero, byte 3 zero.
+ * Return: its value (@len - 4 bytes, zeroed), NULL if it did not fit.
+ */
+static inline unsigned char *pgm_pb_opt(struct pgm_pb *b, unsigned int type,
+					unsigned int len)
+{
+	unsigned char *p = pgm_pb_put(b, len < 4 ? 4 : len);
+
+	if (!p)
+		return NULL;
+	b->opt_last = p - b->buf;
+	p[0] = type;
+	p[1] = len;
+	return p + 4;
+}
+
+/* OPT_END on the last option and OPT_LENGTH's total; a packet whose
+ * option list stayed empty loses OPT_LENGTH again.
+ */
+static inline void pgm_pb_opts_end(struct pgm_pb *b)
+{
+	if (!b->opt_start)
+		return;
+	if (!b->opt_last) {
+		b->len = b->opt_start;
+		b->opt_start = 0;
+		b->buf[5] &= ~PGM_F_OPT_PRESENT;
+		return;
+	}
+	b->buf[b->opt_last] |= PGM_O_END;
+	pgm_put16(b->buf + b->opt_start + 2, b->len - b->opt_start);
+}
+
+/* The TSDU: @n bytes from @fill (NULL: zeros). */
+static inline void pgm_pb_tsdu(struct pgm_pb *b, size_t n, const void *fill)
+{
+	unsigned char *p;
+
+	b->tsdu = b->len;
+	if (n > PGM_PB_MAX - b->len)
+		n = PGM_PB_MAX - b->len;
+	p = pgm_pb_put(b, n);
+	if (p && fill)
+		memcpy(p, fill, n);
+}
+
+/* The header's TSDU length (the bytes after the options, 0 without a
+ * TSDU) and the checksum. Return: the packet's length.
+ */
+static inline size_t pgm_pb_finish(struct pgm_pb *b)
+{
+	pgm_put16(b->buf + 14, b->tsdu ? b->len - b->tsdu : 0);
+	pgm_set_csum(b->buf, b->len);
+	return b->len;
+}
+
 #endif /* PGM_TEST_H */
