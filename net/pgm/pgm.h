@@ -525,6 +525,7 @@ enum pgm_mib_field {
 	PGM_MIB_ORPHANSABORTED,		/* PgmOrphansAborted */
 	PGM_MIB_INNAKIGNORED,		/* PgmInNakIgnored */
 	PGM_MIB_INNAKNCFLIMITED,	/* PgmInNakNcfLimited */
+	PGM_MIB_INNCFBEYONDLEAD,	/* PgmInNcfBeyondLead */
 	__PGM_MIB_MAX
 };
 

@@ -521,7 +521,7 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 	struct sk_buff_head fecq;
 	unsigned int i;
 	__be32 saddr;
-	u64 now;
+	u64 now, beyond;
 
 	sock_owned_by_me(sk);
 
@@ -566,12 +566,16 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	case PGM_TYPE_NCF:
 		__PGM_INC_STATS(net, PGM_MIB_INNCF);
+		beyond = sess->rxw.stats.ncf_beyond;
 		for (i = 0; i < rx->n_naks; i++) {
 			if (rx->options & PGM_OPT_PARITY)
 				pgm_fec_rx_ncf(sk, rx->naks[i], now);
 			else
 				pgm_rxw_ncf(&sess->rxw, rx->naks[i], now);
 		}
+		if (sess->rxw.stats.ncf_beyond != beyond)
+			__PGM_ADD_STATS(net, PGM_MIB_INNCFBEYONDLEAD,
+					sess->rxw.stats.ncf_beyond - beyond);
 		break;
 	default:
 		__PGM_INC_STATS(net, PGM_MIB_INOTHER);

@@ -664,7 +664,7 @@ TEST_F_TIMEOUT(worst, fresh_sources, 280)
 TEST_F_TIMEOUT(worst, existing_session, 280)
 {
 	struct ctx *c = &self->c;
-	long naks, resets = pgm_counter("PgmSessionResets");
+	long naks, beyond, resets = pgm_counter("PgmSessionResets");
 	unsigned int i, r, s, lead;
 	char buf[16];
 	int fd;
@@ -683,13 +683,17 @@ TEST_F_TIMEOUT(worst, existing_session, 280)
 		}
 		lead = S0 + 200 + cap - 1;	/* commit + capacity - 1 */
 
-		/* Forged NCFs first: beyond the lead they make no NAK work. */
+		/* Forged NCFs first: beyond the lead they make no NAK work,
+		 * and are counted.
+		 */
 		naks = pgm_counter("PgmOutNak");
+		beyond = pgm_counter("PgmInNcfBeyondLead");
 		WORST(ncf(c->b, s, lead, 62, 1),
 		      "NCF x63 far ahead (session)", "PgmInNcf");
 		EXPECT_EQ(S0 + 199, lead_of(fd));
 		pgm_sleep_ms(300);
 		EXPECT_EQ(naks, pgm_counter("PgmOutNak"));
+		EXPECT_LE(beyond + 63, pgm_counter("PgmInNcfBeyondLead"));
 
 		WORST(data(c->b, s, PGM_T_ODATA, lead, S0),
 		      "ODATA far ahead (session)", "PgmInOData");
