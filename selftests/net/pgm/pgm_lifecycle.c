@@ -26,27 +26,6 @@
 #define ROUNDS		1000
 #define FORGED		0xee	/* first GSI byte of the flood's sessions */
 
-/* The number of PGM sockets /proc/net/protocols counts in this
- * namespace, or -1.
- */
-static long pgm_inuse(void)
-{
-	char line[256], name[32];
-	long size, inuse;
-	FILE *f = fopen("/proc/net/protocols", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "%31s %ld %ld", name, &size, &inuse) == 3 &&
-		    !strcmp(name, "PGM")) {
-			fclose(f);
-			return inuse;
-		}
-	fclose(f);
-	return -1;
-}
-
 /* A NAK from the group's receivers to a source on lo: TSI @gsi/@sport,
  * sequence @sqn.
  */
@@ -242,7 +221,7 @@ TEST_F_TIMEOUT(lifecycle, close_while_flooded, 900)
 	waitpid(self->flooder, NULL, 0);
 	self->flooder = -1;
 	for (i = 0; i < 600; i++) {
-		inuse = pgm_inuse();
+		inuse = pgm_proto_stat(0);
 		if (!inuse)
 			break;
 		pgm_sleep_ms(100);
@@ -281,11 +260,11 @@ TEST_F_TIMEOUT(module, unloads_after_namespace_exit, 120)
 		pgm_sleep_ms(100);
 	}
 	ASSERT_EQ(0, atoi(line));
-	EXPECT_EQ(0, pgm_inuse());
+	EXPECT_EQ(0, pgm_proto_stat(0));
 	ASSERT_EQ(0, system("rmmod pgm"));
 	EXPECT_NE(0, access("/proc/net/pgm", F_OK));
 	ASSERT_EQ(0, system("modprobe pgm"));
-	EXPECT_EQ(0, pgm_inuse());
+	EXPECT_EQ(0, pgm_proto_stat(0));
 }
 
 TEST_HARNESS_MAIN

@@ -100,45 +100,6 @@ static size_t parity(unsigned char *b, unsigned int sport, unsigned int g,
 	return 24 + tsdu;
 }
 
-/* The memory the PGM protocol holds, in pages (/proc/net/protocols). */
-static long proto_pages(void)
-{
-	char line[512], name[64];
-	long size, sockets, mem;
-	FILE *f = fopen("/proc/net/protocols", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld %ld %ld", name, &size, &sockets,
-			   &mem) == 4 && !strcmp(name, "PGM")) {
-			fclose(f);
-			return mem;
-		}
-	}
-	fclose(f);
-	return -1;
-}
-
-static long proto_sockets(void)
-{
-	char line[512], name[64];
-	long size, sockets;
-	FILE *f = fopen("/proc/net/protocols", "r");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%63s %ld %ld", name, &size, &sockets) == 3 &&
-		    !strcmp(name, "PGM")) {
-			fclose(f);
-			return sockets;
-		}
-	}
-	fclose(f);
-	return -1;
-}
-
 /* Kernel memory in use, KiB: what /proc/meminfo says is not free. */
 static long mem_used_kb(void)
 {
@@ -264,7 +225,7 @@ TEST_F_TIMEOUT(mem, unread_session_holds_at_most_1_5x_rcvbuf, 240)
 	EXPECT_LE(held, SESSION_MAX(self->rcvbuf));
 	EXPECT_LT(self->rcvbuf / 2, held);
 	EXPECT_LT(before + n / 2, pgm_counter("PgmRcvbufErrors"));
-	pages = proto_pages();
+	pages = pgm_proto_stat(1);
 	EXPECT_LE(pages * 4096, 2 * SESSION_MAX(self->rcvbuf) + PCPU_SLACK)
 		TH_LOG("the protocol holds %ld pages", pages);
 	close(s);
@@ -286,7 +247,7 @@ TEST_F_TIMEOUT(mem, spoofed_tsis_stay_within_the_backlog, 300)
 		SEND(odata(self->b, 0x4000 + t % 40000, t / 40000 + 1, 7, 7,
 			   TSDU));
 	used = mem_used_kb();
-	pages = proto_pages();
+	pages = pgm_proto_stat(1);
 	EXPECT_LE(pages * 4096,
 		  (BACKLOG + 1) * SESSION_MAX(self->rcvbuf) + PCPU_SLACK)
 		TH_LOG("the protocol holds %ld pages", pages);
@@ -309,9 +270,9 @@ TEST_F_TIMEOUT(mem, spoofed_tsis_stay_within_the_backlog, 300)
 	}
 	close(self->ls);
 	self->ls = -1;
-	for (i = 0; i < 500 && proto_pages() * 4096 > PCPU_SLACK; i++)
+	for (i = 0; i < 500 && pgm_proto_stat(1) * 4096 > PCPU_SLACK; i++)
 		pgm_sleep_ms(10);
-	EXPECT_GE(PCPU_SLACK, proto_pages() * 4096);
+	EXPECT_GE(PCPU_SLACK, pgm_proto_stat(1) * 4096);
 }
 
 /*
@@ -422,7 +383,7 @@ TEST_F(mem, closed_sources_are_bounded)
 	ASSERT_EQ(0, write_file("/proc/sys/net/pgm/max_orphans", "2"));
 	ASSERT_EQ(0, write_file("/proc/sys/net/pgm/orphan_timeout_ms",
 				"2000"));
-	sockets0 = proto_sockets();
+	sockets0 = pgm_proto_stat(0);
 	for (i = 0; i < 5; i++) {
 		s = socket(AF_INET, SOCK_RDM, IPPROTO_PGM);
 		ASSERT_LE(0, s);
@@ -435,12 +396,12 @@ TEST_F(mem, closed_sources_are_bounded)
 		close(s);
 	}
 	EXPECT_EQ(3, pgm_counter("PgmOrphansAborted") - ab0);
-	EXPECT_EQ(sockets0 + 2, proto_sockets());
+	EXPECT_EQ(sockets0 + 2, pgm_proto_stat(0));
 	/* Gone within the timeout and a window advance step or two. */
-	for (waited = 0; waited < 6000 && proto_sockets() > sockets0;
+	for (waited = 0; waited < 6000 && pgm_proto_stat(0) > sockets0;
 	     waited += 50)
 		pgm_sleep_ms(50);
-	EXPECT_EQ(sockets0, proto_sockets())
+	EXPECT_EQ(sockets0, pgm_proto_stat(0))
 		TH_LOG("orphans still there after %d ms", waited);
 }
 

@@ -124,6 +124,29 @@ static inline void pgm_set_csum(unsigned char *p, size_t len)
 	pgm_put16(p + 6, pgm_csum(p, len));
 }
 
+/* The PGM line of /proc/net/protocols in this namespace: its open
+ * sockets (@pages false) or the pages the protocol holds (@pages true);
+ * -1 if there is none.
+ */
+static inline long pgm_proto_stat(int pages)
+{
+	long size, sockets, mem;
+	char line[512], name[64];
+	FILE *f = fopen("/proc/net/protocols", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld %ld %ld", name, &size, &sockets,
+			   &mem) == 4 && !strcmp(name, "PGM")) {
+			fclose(f);
+			return pages ? mem : sockets;
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
 /* ----- the module's counters (/proc/net/pgm/snmp of this namespace) ----- */
 
 static inline long pgm_counter(const char *name)
