@@ -5,7 +5,7 @@
 
 #include <linux/errno.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include <linux/unaligned.h>
 
 #include "fec.h"
 #include "wire.h"

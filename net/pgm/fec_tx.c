@@ -26,7 +26,7 @@
 #include <linux/slab.h>
 #include <net/checksum.h>
 #include <net/sock.h>
-#include <asm/unaligned.h>
+#include <linux/unaligned.h>
 
 #include "pgm.h"
 #include "rs.h"

@@ -197,16 +197,14 @@ static struct sock *pgm_dequeue(struct sock *listener, struct list_head *to)
 /**
  * pgm_accept() - take a session from a listener's queue
  * @sk: the listener
- * @flags: O_NONBLOCK for a non-blocking accept
- * @err: the error, if NULL is returned
- * @kern: a kernel socket
+ * @arg: flags (O_NONBLOCK for a non-blocking accept) in, the error out
  *
  * The session joins its listener's groups itself, so that it keeps
  * receiving if the listener is closed first.
  *
- * Return: the session's socket, or NULL with @err set.
+ * Return: the session's socket, or NULL with @arg->err set.
  */
-struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern)
+struct sock *pgm_accept(struct sock *sk, struct proto_accept_arg *arg)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 	struct pgm_sock *ps = pgm_sk(sk);
@@ -214,18 +212,18 @@ struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern)
 	long timeo;
 
 	lock_sock(sk);
-	*err = -EINVAL;
+	arg->err = -EINVAL;
 	if (ps->role != PGM_ROLE_LISTENER)
 		goto out;
-	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+	timeo = sock_rcvtimeo(sk, arg->flags & O_NONBLOCK);
 	add_wait_queue(sk_sleep(sk), &wait);
 	while (list_empty(&ps->lsn->accept_queue)) {
 		if (!timeo) {
-			*err = -EAGAIN;
+			arg->err = -EAGAIN;
 			break;
 		}
 		if (signal_pending(current)) {
-			*err = sock_intr_errno(timeo);
+			arg->err = sock_intr_errno(timeo);
 			break;
 		}
 		sk_wait_event(sk, &timeo,
@@ -240,7 +238,7 @@ struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern)
 out:
 	release_sock(sk);
 	if (newsk) {
-		*err = 0;
+		arg->err = 0;
 		struct pgm_session *sess = pgm_sk(newsk)->sess;
 
 		rtnl_lock();

@@ -7,7 +7,7 @@
  */
 
 #include <linux/skbuff.h>
-#include <asm/unaligned.h>
+#include <linux/unaligned.h>
 #include <net/checksum.h>
 #include <net/sock.h>
 

@@ -656,7 +656,7 @@ void pgm_source_params_changed(struct sock *sk);
 
 /* listener.c */
 int pgm_listen(struct socket *sock, int backlog);
-struct sock *pgm_accept(struct sock *sk, int flags, int *err, bool kern);
+struct sock *pgm_accept(struct sock *sk, struct proto_accept_arg *arg);
 void pgm_listener_rcv(struct sock *sk, struct sk_buff *skb);
 void pgm_listener_destroy(struct sock *sk, struct list_head *children);
 void pgm_listener_release(struct list_head *children);

@@ -13,7 +13,7 @@
 #include <linux/sched/mm.h>
 #include <net/ip.h>
 #include <net/sock.h>
-#include <asm/unaligned.h>
+#include <linux/unaligned.h>
 
 #include "pgm.h"
 #include "seq.h"

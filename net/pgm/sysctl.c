@@ -83,6 +83,9 @@ static const struct ctl_table pgm_sysctl_table[] = {
 	PGM_SYSCTL("wmem_max", wmem_max, &pgm_rmem_min, &pgm_wmem_limit),
 	PGM_SYSCTL("max_orphans", max_orphans, SYSCTL_ZERO, &pgm_orphans_max),
 	PGM_SYSCTL("orphan_timeout_ms", orphan_timeout, &pgm_one, &pgm_ms_max),
+	/* Kernels before 6.6 find a table's end at an empty entry; the size
+	 * registered leaves it out.
+	 */
 	{ }
 };
 
@@ -112,7 +115,8 @@ static struct ctl_table_header *pgm_mem_hdr;
  */
 int pgm_sysctl_init(void)
 {
-	pgm_mem_hdr = register_net_sysctl(&init_net, "net/pgm", pgm_mem_table);
+	pgm_mem_hdr = register_net_sysctl_sz(&init_net, "net/pgm", pgm_mem_table,
+					     ARRAY_SIZE(pgm_mem_table) - 1);
 	return pgm_mem_hdr ? 0 : -ENOMEM;
 }
 
@@ -149,7 +153,8 @@ int pgm_sysctl_net_init(struct net *net)
 			t[i].mode = 0444;
 	}
 
-	pn->sysctl_hdr = register_net_sysctl(net, "net/pgm", t);
+	pn->sysctl_hdr = register_net_sysctl_sz(net, "net/pgm", t,
+						ARRAY_SIZE(pgm_sysctl_table) - 1);
 	if (!pn->sysctl_hdr) {
 		kfree(t);
 		return -ENOMEM;
@@ -164,7 +169,7 @@ int pgm_sysctl_net_init(struct net *net)
 void pgm_sysctl_net_exit(struct net *net)
 {
 	struct pgm_net *pn = pgm_net(net);
-	struct ctl_table *t = pn->sysctl_hdr->ctl_table_arg;
+	const struct ctl_table *t = pn->sysctl_hdr->ctl_table_arg;
 
 	unregister_net_sysctl_table(pn->sysctl_hdr);
 	kfree(t);

@@ -94,7 +94,7 @@ static struct pgm_encap *pgm_encap_create(struct net *net, u16 port)
 		goto err_sock;
 	e->port = port;
 	refcount_set(&e->ref, 1);
-	inet_sk(sk)->mc_loop = 0;
+	inet_clear_bit(MC_LOOP, sk);
 	inet_inc_convert_csum(sk);
 	rcu_assign_sk_user_data(sk, e);
 	WRITE_ONCE(udp_sk(sk)->encap_type, 1);

@@ -54,7 +54,7 @@
 #include <linux/errno.h>
 #include <linux/stddef.h>
 #include <linux/string.h>
-#include <asm/unaligned.h>
+#include <linux/unaligned.h>
 
 #include "wire.h"
 

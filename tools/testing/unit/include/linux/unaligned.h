@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * User-space stand-in for the kernel's <asm/unaligned.h>: big- and
+ * User-space stand-in for the kernel's <linux/unaligned.h>: big- and
  * little-endian loads and stores at any alignment, byte by byte, so they are right on
  * any host and never an unaligned access the sanitizers would flag.
  */
-#ifndef _PGM_UNIT_ASM_UNALIGNED_H
-#define _PGM_UNIT_ASM_UNALIGNED_H
+#ifndef _PGM_UNIT_LINUX_UNALIGNED_H
+#define _PGM_UNIT_LINUX_UNALIGNED_H
 
 #include <linux/types.h>
 
@@ -56,4 +56,4 @@ static inline void put_unaligned_le16(u16 v, void *p)
 	b[1] = v >> 8;
 }
 
-#endif /* _PGM_UNIT_ASM_UNALIGNED_H */
+#endif /* _PGM_UNIT_LINUX_UNALIGNED_H */
