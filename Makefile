@@ -9,17 +9,32 @@
 #   make vm-test T=x   one selftest (x = script or program name) in the VM
 #   make bench         PGM vs plain UDP multicast and the NAK scale, in the VM
 #   make bench-rs      the Reed-Solomon codec against ISA-L, on the host
+#   make check-fresh   make demo and the install test in a fresh Debian root
+#   make install       headers, tools and the boot-time load snippet
+#                      (PREFIX=/usr/local, DESTDIR); make uninstall
+#   make dkms-install  pgm.ko for every installed kernel, kept by DKMS
+#                      across kernel upgrades; make dkms-remove
 #   make help          this list
 
-KVER	?= $(shell $(CURDIR)/tools/kver 2> /dev/null)
-KDIR	?= /usr/src/linux-headers-$(KVER)
+# KVER: a kernel release (uname -r form). Unset, `make` builds for the
+# default lane's kernel (tools/kver) and `make check` tests every supported
+# series (tools/kver --series); set, only that kernel. Both are looked up
+# when a recipe runs, after tools/testing/deps may have installed them.
+KVER	?=
+kver	= $(or $(KVER),$(shell $(CURDIR)/tools/kver 2> /dev/null))
+KDIR	?= /usr/src/linux-headers-$(kver)
 BUILD	?= $(CURDIR)/build
 W	?= 1
+PREFIX	?= /usr/local
+DESTDIR	?=
+# The DKMS version: the number of commits, so that it grows with the tree.
+PGM_VERSION ?= 0.1.$(or $(shell git -C $(CURDIR) rev-list --count HEAD 2> /dev/null),0)
 
-export KVER KDIR BUILD
+export KVER BUILD
 
-.PHONY: all modules kdir clean check check-debug demo unit selftests vm-test \
-	canary help bench bench-rs
+.PHONY: all modules kdir clean check check-debug check-fresh demo unit \
+	selftests vm-test canary help bench bench-rs install uninstall \
+	dkms-install dkms-remove
 
 all: modules
 
@@ -59,10 +74,36 @@ check-debug:
 demo:
 	@tools/demo/demo
 
+check-fresh:
+	@tools/testing/check-fresh
+
+# What a user program and an administrator need beside the module: the
+# uapi header as <linux/pgm.h>, the Windows-compatible <wsrm.h>, pgmperf,
+# and a modules-load.d entry that loads the module at boot.
+INSTALL_FILES := include/linux/pgm.h include/wsrm.h bin/pgmperf \
+	lib/modules-load.d/pgm.conf
+
+install:
+	$(MAKE) -C tools/pgmperf BUILD=$(BUILD)
+	install -D -m 0644 include/uapi/linux/pgm.h $(DESTDIR)$(PREFIX)/include/linux/pgm.h
+	install -D -m 0644 tools/include/wsrm.h $(DESTDIR)$(PREFIX)/include/wsrm.h
+	install -D -m 0755 $(BUILD)/pgmperf/pgmperf $(DESTDIR)$(PREFIX)/bin/pgmperf
+	install -D -m 0644 tools/install/modules-load.conf \
+		$(DESTDIR)$(PREFIX)/lib/modules-load.d/pgm.conf
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/,$(INSTALL_FILES))
+
+dkms-install:
+	@tools/install/dkms install $(PGM_VERSION)
+
+dkms-remove:
+	@tools/install/dkms remove
+
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	-$(MAKE) -C $(KDIR) M=$(CURDIR)/tools/testing/canary clean
 	rm -rf $(BUILD)
 
 help:
-	@sed -n '3,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
