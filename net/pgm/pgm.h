@@ -526,6 +526,7 @@ enum pgm_mib_field {
 	PGM_MIB_INNAKIGNORED,		/* PgmInNakIgnored */
 	PGM_MIB_INNAKNCFLIMITED,	/* PgmInNakNcfLimited */
 	PGM_MIB_INNCFBEYONDLEAD,	/* PgmInNcfBeyondLead */
+	PGM_MIB_OUTUNRESOLVED,		/* PgmOutUnresolved */
 	__PGM_MIB_MAX
 };
 
