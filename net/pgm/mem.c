@@ -19,7 +19,10 @@
  * anything that lets held data go (a repair, the packet the reader waits
  * for, parity) may go up to 1.5 x sk_rcvbuf. So a session nobody reads
  * holds at most 1.5 x its receive buffer, and one whose window is full
- * of out-of-order data still takes the packet that releases it.
+ * of out-of-order data still takes the packet that releases it. Packets
+ * that wait in a session's backlog while its reader holds the socket are
+ * held to the highest limit there (input.c), and to theirs once
+ * processed.
  *
  * sk_forward_alloc is the socket owner's (see timer.c): every charge and
  * uncharge here, and every free of a charged skb, runs as the owner.
