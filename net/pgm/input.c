@@ -55,12 +55,26 @@ int pgm_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/* How much a socket's backlog and receive memory may hold together. A
+ * session's packets are charged by what they are for once processed
+ * (mem.c): the one the reader waits for may take its receive memory to
+ * the highest limit, so the backlog must let it in that far; with the
+ * receive buffer's limit, a session holding out-of-order data up to that
+ * limit dropped its repairs whenever its reader held the socket.
+ */
+static unsigned int pgm_backlog_limit(const struct sock *sk)
+{
+	if (READ_ONCE(pgm_sk(sk)->role) == PGM_ROLE_SESSION)
+		return pgm_rx_limit(sk, PGM_RX_HEAD);
+	return READ_ONCE(sk->sk_rcvbuf);
+}
+
 /* Give @skb to @sk, whose spinlock the caller holds with BH off. */
 static void pgm_queue_locked(struct sock *sk, struct sk_buff *skb)
 {
 	if (!sock_owned_by_user(sk)) {
 		pgm_backlog_rcv(sk, skb);
-	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf))) {
+	} else if (sk_add_backlog(sk, skb, pgm_backlog_limit(sk))) {
 		__PGM_INC_STATS(sock_net(sk), PGM_MIB_BACKLOGDROP);
 		atomic_inc(&sk->sk_drops);
 		kfree_skb_reason(skb, SKB_DROP_REASON_SOCKET_BACKLOG);

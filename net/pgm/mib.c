@@ -63,6 +63,7 @@ static const struct snmp_mib pgm_snmp_list[] = {
 	SNMP_MIB_ITEM("PgmInNakIgnored", PGM_MIB_INNAKIGNORED),
 	SNMP_MIB_ITEM("PgmInNakNcfLimited", PGM_MIB_INNAKNCFLIMITED),
 	SNMP_MIB_ITEM("PgmInNcfBeyondLead", PGM_MIB_INNCFBEYONDLEAD),
+	SNMP_MIB_ITEM("PgmOutUnresolved", PGM_MIB_OUTUNRESOLVED),
 	SNMP_MIB_SENTINEL
 };
 

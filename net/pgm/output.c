@@ -14,6 +14,7 @@
 
 #include <linux/ip.h>
 #include <linux/udp.h>
+#include <net/arp.h>
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
@@ -83,6 +84,27 @@ static void pgm_push_udp(struct sk_buff *skb, __be32 saddr, __be32 daddr,
 		uh->check = CSUM_MANGLED_0;
 }
 
+/* Is the link-layer address of @rt's next hop towards @daddr still
+ * unknown? Then a packet sent now waits for neighbour resolution (ARP):
+ * on a link that lost the reply, until the kernel asks again, after
+ * net.ipv4.neigh.DEV.retrans_time_ms (a second by default). A receiver's
+ * NAKs to a source wait so the first time it needs them, and a transmit
+ * window shorter than the wait loses what they ask for (see pgm.rst,
+ * "Repairs take time"). Counted in PgmOutUnresolved. Context: RCU read.
+ */
+static bool pgm_neigh_unresolved(const struct rtable *rt, __be32 daddr)
+{
+	const struct net_device *dev = rt->dst.dev;
+	struct neighbour *n;
+
+	if (dev->flags & (IFF_NOARP | IFF_LOOPBACK) || !dev->header_ops ||
+	    rt->rt_gw_family == AF_INET6)
+		return false;
+	n = __ipv4_neigh_lookup_noref(rt->dst.dev,
+				      (__force u32)rt_nexthop(rt, daddr));
+	return !n || !(READ_ONCE(n->nud_state) & NUD_VALID);
+}
+
 /**
  * pgm_xmit() - send a PGM packet
  * @sk: the sending socket (for routing, marks and multicast loop)
@@ -141,6 +163,9 @@ int pgm_xmit(struct sock *sk, struct sk_buff *skb, __be32 saddr, __be32 daddr,
 		}
 		dst = &rt->dst;
 		saddr = fl4.saddr;
+		if (!ipv4_is_multicast(daddr) &&
+		    pgm_neigh_unresolved(rt, daddr))
+			PGM_INC_STATS(net, PGM_MIB_OUTUNRESOLVED);
 		if (cache)
 			sk_dst_set(sk, dst);
 		else
