@@ -15,11 +15,9 @@
  *    its listener's).
  *
  * The limits of one session's receive memory: new data beyond the
- * window's lead (and data filling a gap past the session's NAK horizon,
- * which the reader needs only later) is refused once sk_rmem_alloc would
- * pass sk_rcvbuf; anything that lets held data go (a repair, the packet
- * the reader waits for, parity) may go further, up to 1.5 x sk_rcvbuf
- * for the packet the reader waits for. So a session nobody reads
+ * window's lead is refused once sk_rmem_alloc would pass sk_rcvbuf;
+ * anything that lets held data go (a repair, the packet the reader waits
+ * for, parity) may go up to 1.5 x sk_rcvbuf. So a session nobody reads
  * holds at most 1.5 x its receive buffer, and one whose window is full
  * of out-of-order data still takes the packet that releases it. Packets
  * that wait in a session's backlog while its reader holds the socket are
@@ -64,10 +62,10 @@ void pgm_mem_init(void)
  * @room: what the memory is for
  *
  * New data beyond the lead may fill the receive buffer; what fills a gap
- * within the NAK horizon (repairs, parity, FEC's copies, window storage)
- * a quarter more; the packet the reader waits for half more. Everything
- * but that packet stays below its limit, so it always finds room and the
- * session never deadlocks on memory it holds out of order.
+ * (repairs, parity, FEC's copies, window storage) a quarter more; the
+ * packet the reader waits for half more. Everything but that packet
+ * stays below its limit, so it always finds room and the session never
+ * deadlocks on memory it holds out of order.
  *
  * Return: the limit for sk_rmem_alloc, bytes.
  */

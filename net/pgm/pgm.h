@@ -211,8 +211,6 @@ struct pgm_source {
  * @window_max: largest window span seen
  * @window_sum: sum of spans, for the average
  * @window_samples: number of spans summed
- * @truesize: the memory a data packet it keeps takes, on average (a
- *	moving average; 0 before the first): sizes its NAK horizon
  * @accept_node: entry on the listener's accept queue
  * @sk: the session's socket
  * @group: the group, joined again by the session once accepted
@@ -242,7 +240,6 @@ struct pgm_session {
 	u64			window_max;
 	u64			window_sum;
 	u64			window_samples;
-	u32			truesize;
 	struct list_head	accept_node;
 	struct sock		*sk;
 	__be32			group;
@@ -716,12 +713,8 @@ extern int sysctl_pgm_wmem[3];
 void pgm_mem_init(void);
 /* How much room a packet a session keeps may use (pgm_rx_limit()). */
 enum pgm_rx_room {
-	PGM_RX_AHEAD,	/* new data beyond the window's lead, or past its
-			 * NAK horizon (session.c)
-			 */
-	PGM_RX_FILL,	/* fills a gap within the horizon, parity, the
-			 * window's own storage
-			 */
+	PGM_RX_AHEAD,	/* new data beyond the window's lead */
+	PGM_RX_FILL,	/* fills a gap, parity, the window's own storage */
 	PGM_RX_HEAD,	/* the packet the reader waits for */
 };
 

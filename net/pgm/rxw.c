@@ -31,9 +31,6 @@
  * Only the statistics query pgm_rxw_first_pending() and the resize (both
  * process context) walk the window.
  *
- * @fill also stops at the horizon (rxw.h): the gaps past it wait, with
- * their detection times, until the delivery point comes within reach.
- *
  * State machine, per missing sequence (section 6.3):
  *
  *   EMPTY     --its turn, or the timer-->    BACK_OFF
@@ -331,12 +328,6 @@ static void clear_slot(struct pgm_rxw *w, u32 idx)
 	s->data_retries = 0;
 }
 
-/* Is @sqn (not before @commit) past what the receiver may ask for? */
-static bool beyond_horizon(const struct pgm_rxw *w, u32 sqn)
-{
-	return sqn - w->commit >= w->horizon;
-}
-
 /* When the gap holding @sqn (from @fill to @lead) was found. */
 static u64 gap_detected(const struct pgm_rxw *w, u32 sqn)
 {
@@ -389,12 +380,12 @@ static void fill_next(struct pgm_rxw *w)
 }
 
 /* Give up to @budget gap slots their back-off (those the trail passed
- * stay EMPTY: the delivery point finds them lost), up to the horizon.
- * Return: the budget left.
+ * stay EMPTY: the delivery point finds them lost). Return: the budget
+ * left.
  */
 static unsigned int fill_gaps(struct pgm_rxw *w, unsigned int budget)
 {
-	while (budget && w->gap_len && !beyond_horizon(w, w->fill)) {
+	while (budget && w->gap_len) {
 		const struct pgm_rxw_gap *g = &w->gaps[w->gap_head];
 		u32 sqn = w->fill, idx = sqn & w->mask;
 		struct pgm_rxw_slot *s = &w->slots[idx];
@@ -431,7 +422,6 @@ void pgm_rxw_init(struct pgm_rxw *w, struct pgm_rxw_slot *slots,
 	memset(w, 0, sizeof(*w));
 	w->slots = slots;
 	w->mask = capacity - 1;
-	w->horizon = capacity;
 	w->params = *params;
 	w->rnd = seed | 1;
 	/* A back-off lands at most 2 * NAK_BO_IVL ahead (the reorder wait
@@ -717,24 +707,6 @@ void pgm_rxw_enable_naks(struct pgm_rxw *w, u64 now)
 }
 
 /**
- * pgm_rxw_set_horizon() - how far past the delivery point NAKs may go
- * @w: the window
- * @n: sequences from the delivery point on that the receiver could hold
- *	(clamped to 1 .. the capacity)
- *
- * Gaps past the horizon get no NAK timer until the delivery point comes
- * within @n of them; a sequence there whose NAK or repair wait runs out
- * waits in its gap again. The delivery point's own sequence is always
- * within it.
- */
-void pgm_rxw_set_horizon(struct pgm_rxw *w, u32 n)
-{
-	if (n > w->mask)
-		n = w->mask + 1;
-	w->horizon = n ? n : 1;
-}
-
-/**
  * pgm_rxw_pop() - take what is at the delivery point
  * @w: the window
  * @data: the packet, on PGM_RXW_DATA
@@ -807,7 +779,7 @@ static u64 backoff_next(const struct pgm_rxw *w)
 		t = (w->wheel_now + __builtin_ctzll(m)) << w->wheel_shift;
 		t |= !t;
 	}
-	if (w->gap_len && !beyond_horizon(w, w->fill))
+	if (w->gap_len)
 		t = earliest(t, w->gaps[w->gap_head].detected + w->reorder + 1);
 	return t;
 }
@@ -830,24 +802,16 @@ u64 pgm_rxw_next_deadline(const struct pgm_rxw *w)
 }
 
 /* A repeat timed out: back off again, or give up after @limit (or at
- * once if the trail passed it). Past the horizon, ahead of @fill, it
- * waits in its gap instead (EMPTY; the gap ring covers @fill to @lead),
- * its retries kept for when @fill reaches it.
+ * once if the trail passed it).
  */
 static void retry(struct pgm_rxw *w, u32 idx, u8 *count, u8 limit, u64 now)
 {
-	u32 sqn = sqn_of(w, idx);
-
-	if (pgm_seq_before(sqn, w->trail)) {
+	if (pgm_seq_before(sqn_of(w, idx), w->trail))
 		mark_lost(w, idx, true);
-	} else if (!pgm_seq_before(sqn, w->fill) && beyond_horizon(w, sqn)) {
-		set_state(w, idx, PGM_RXW_EMPTY, 0);
-		w->lazy++;
-	} else if (++*count > limit) {
+	else if (++*count > limit)
 		mark_lost(w, idx, false);
-	} else {
+	else
 		set_state(w, idx, PGM_RXW_BACK_OFF, backoff_deadline(w, now));
-	}
 }
 
 /* Order NAK sequences oldest first (relative to the delivery point). */

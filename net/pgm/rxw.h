@@ -23,14 +23,6 @@
  * PGM_RXW_TIMER_WORK per pgm_rxw_timer() call; a caller makes at most
  * PGM_RXW_TIMER_CALLS calls per timer firing (at most that many NAK
  * packets) and fires again for the rest.
- *
- * NAK horizon: the caller says how many sequences past the delivery point
- * it could hold (its receive buffer's worth, pgm_rxw_set_horizon()). A
- * gap beyond the horizon gets no NAK timer until the delivery point comes
- * within reach of it, and a sequence there whose wait ran out goes back
- * to its gap, its retries kept: a receiver must not ask for repairs it
- * would have to refuse (they crowd out, at the source and in its own
- * memory, the repairs it needs first).
  */
 #ifndef _NET_PGM_RXW_H
 #define _NET_PGM_RXW_H
@@ -175,8 +167,6 @@ struct pgm_rxw_stats {
  * @gaps: ring of gaps from @fill on, oldest first
  * @gap_head: index of the oldest gap in @gaps
  * @gap_len: gaps in @gaps (0 iff @fill is past @lead)
- * @horizon: sequences from @commit on that may be asked for (1 to the
- *	capacity): @fill stops short of @commit + @horizon
  * @rnd: state of the back-off random generator
  * @reorder: how late reordered packets arrive, ns (a decaying maximum)
  * @params: timers and limits
@@ -205,7 +195,6 @@ struct pgm_rxw {
 	struct pgm_rxw_gap	gaps[PGM_RXW_GAPS];
 	u32			gap_head;
 	u32			gap_len;
-	u32			horizon;
 	u64			rnd;
 	u64			reorder;
 	struct pgm_rxw_params	params;
@@ -239,7 +228,6 @@ int pgm_rxw_update_lead(struct pgm_rxw *w, u32 lead, u64 now);
 void pgm_rxw_update_trail(struct pgm_rxw *w, u32 trail);
 void pgm_rxw_ncf(struct pgm_rxw *w, u32 sqn, u64 now);
 void pgm_rxw_enable_naks(struct pgm_rxw *w, u64 now);
-void pgm_rxw_set_horizon(struct pgm_rxw *w, u32 n);
 int pgm_rxw_pop(struct pgm_rxw *w, void **data, u32 *sqn);
 u64 pgm_rxw_timer(struct pgm_rxw *w, u64 now, u32 *naks, unsigned int max,
 		  unsigned int *n);

@@ -307,32 +307,6 @@ static void pgm_session_deliver(struct sock *sk)
 		pgm_session_eof(sk);
 }
 
-static unsigned int pgm_rxw_bytes(u32 cap)
-{
-	return cap * sizeof(struct pgm_rxw_slot);
-}
-
-/* The NAK horizon (rxw.h): as many sequences past the delivery point as
- * the receive memory that fills gaps holds (beside the window's own
- * storage), at the memory its data packets take on average. What lies
- * further is asked for once the reader has come closer: repairs the
- * session would have to refuse would only delay, at the source, the ones
- * it needs first, and a refused repair costs a NAK and a wait
- * (NAK_RDATA_IVL) to ask again.
- */
-static void pgm_session_horizon(struct sock *sk)
-{
-	struct pgm_session *sess = pgm_sess(sk);
-	u32 n = pgm_rxw_capacity(&sess->rxw), room, storage;
-
-	if (sess->truesize) {
-		room = pgm_rx_limit(sk, PGM_RX_FILL);
-		storage = pgm_rxw_bytes(n);
-		n = room > storage ? (room - storage) / sess->truesize : 1;
-	}
-	pgm_rxw_set_horizon(&sess->rxw, n);
-}
-
 static void pgm_session_window_sample(struct pgm_session *sess)
 {
 	u64 span = pgm_rxw_span(&sess->rxw);
@@ -396,26 +370,19 @@ static void pgm_session_data(struct sock *sk, struct sk_buff *skb,
 	pgm_rxw_update_trail(w, rx->trail);
 
 	/* The receive buffer bounds what is held, read or not (mem.c): new
-	 * data is refused at the limit; what fills a gap within the NAK
-	 * horizon gets a quarter more, the packet the reader waits for half
-	 * more. A gap further on is filled as new data is: data the reader
-	 * needs later must not take the room of what it needs first.
+	 * data is refused at the limit; what fills a gap gets a quarter
+	 * more, the packet the reader waits for half more.
 	 */
 	if (pgm_seq_after(rx->sqn, w->lead))
 		room = PGM_RX_AHEAD;
 	else if (rx->sqn == w->commit)
 		room = PGM_RX_HEAD;
-	else if (rx->sqn - w->commit < w->horizon)
-		room = PGM_RX_FILL;
 	else
-		room = PGM_RX_AHEAD;
+		room = PGM_RX_FILL;
 	if (!pgm_rx_charge(sk, skb, pgm_rx_limit(sk, room))) {
 		kfree_skb(skb);
 		return;
 	}
-	sess->truesize = sess->truesize ?
-			 sess->truesize - sess->truesize / 8 + skb->truesize / 8 :
-			 skb->truesize;
 
 	__skb_pull(skb, rx->tsdu_off);
 	skb_dst_drop(skb);
@@ -615,7 +582,6 @@ void pgm_session_rcv(struct sock *sk, struct sk_buff *skb)
 		break;
 	}
 	pgm_session_deliver(sk);
-	pgm_session_horizon(sk);
 	pgm_session_rearm(sk);
 drop:
 	kfree_skb(skb);
@@ -717,7 +683,6 @@ void pgm_session_timeout(struct sock *sk)
 		return;
 	now = pgm_now();
 	sess->timer_at = 0;
-	pgm_session_horizon(sk);
 	/* Bounded work per firing: at most PGM_RXW_TIMER_CALLS NAK packets
 	 * (and as many times PGM_RXW_TIMER_WORK slots); what is left is due
 	 * at once, and the rearm below fires again at the next jiffy.
@@ -752,7 +717,6 @@ void pgm_session_timeout(struct sock *sk)
 		return;
 	}
 	pgm_session_deliver(sk);
-	pgm_session_horizon(sk);
 	pgm_session_rearm(sk);
 }
 
@@ -777,6 +741,11 @@ static u32 pgm_rxw_target(const struct sock *sk)
 {
 	return roundup_pow_of_two(clamp_t(u32, READ_ONCE(sk->sk_rcvbuf) / 256,
 					  PGM_RXW_START, PGM_RXW_MAX));
+}
+
+static unsigned int pgm_rxw_bytes(u32 cap)
+{
+	return cap * sizeof(struct pgm_rxw_slot);
 }
 
 /* Process context: move the window to storage sized by the receive buffer

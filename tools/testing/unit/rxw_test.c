@@ -338,105 +338,6 @@ TEST_F(rxw, drain_returns_held)
 	ASSERT_EQ(0, pgm_rxw_next_deadline(&self->w));
 }
 
-static int check_invariants(struct pgm_rxw *w);
-
-/* Drive the timer to @until; return the NAKs it sent, each in @naked. */
-static int naks_until(struct pgm_rxw *w, u64 until, u32 *naks, bool *naked,
-		      u32 naked_len)
-{
-	unsigned int n, i;
-	int total = 0;
-	u64 t;
-
-	while ((t = pgm_rxw_next_deadline(w)) && t <= until) {
-		pgm_rxw_timer(w, t, naks, 63, &n);
-		for (i = 0; i < n; i++)
-			if (naks[i] < naked_len)
-				naked[naks[i]] = true;
-		total += n;
-	}
-	return total;
-}
-
-/* Gaps past the NAK horizon get no NAK until the delivery point comes
- * within reach; then they are asked for at once (their back-off ran out
- * long ago).
- */
-TEST_F(rxw, horizon_defers_far_gaps)
-{
-	bool naked[64] = { false };
-	u32 next = 0, i;
-	int lost = 0;
-
-	pgm_rxw_enable_naks(&self->w, 0);
-	pgm_rxw_set_horizon(&self->w, 8);
-	add(&self->w, 0, pkt(0), 0);
-	add(&self->w, 30, pkt(30), 0);		/* 1..29 missing */
-	ASSERT_EQ(1, pop_all(&self->w, &next, &lost));
-	/* The horizon: the delivery point (1) and the 7 after it. */
-	ASSERT_EQ(8, naks_until(&self->w, 100 * MS, self->naks, naked, 64));
-	for (i = 1; i < 30; i++)
-		ASSERT_EQ(i <= 8, naked[i]) TH_LOG("sequence %u", i);
-	ASSERT_EQ(29, pgm_rxw_pending(&self->w));
-	ASSERT_EQ(0, check_invariants(&self->w));
-
-	/* Repairs for 1..8 move the delivery point to 9: 9..16 come within
-	 * reach and are NAKed at the next timer call.
-	 */
-	for (i = 1; i <= 8; i++)
-		pgm_rxw_add(&self->w, i, pkt(i), 110 * MS, true);
-	ASSERT_EQ(8, pop_all(&self->w, &next, &lost));
-	ASSERT_GE(110 * MS, pgm_rxw_next_deadline(&self->w));
-	pgm_rxw_timer(&self->w, 110 * MS, self->naks, 63, &self->n);
-	ASSERT_EQ(8, self->n);
-	ASSERT_EQ(9, self->naks[0]);
-	ASSERT_EQ(16, self->naks[7]);
-	ASSERT_EQ(0, check_invariants(&self->w));
-
-	/* The whole window within reach again: everything is asked for. */
-	pgm_rxw_set_horizon(&self->w, 64);
-	pgm_rxw_timer(&self->w, 120 * MS, self->naks, 63, &self->n);
-	ASSERT_EQ(13, self->n);
-	ASSERT_EQ(0, check_invariants(&self->w));
-}
-
-/* A sequence past the horizon that another receiver's NAK had confirmed,
- * and whose repair never came, waits in its gap: no NAK, no retry spent,
- * until the delivery point comes within reach.
- */
-TEST_F(rxw, horizon_retry_waits_in_gap)
-{
-	bool naked[64] = { false };
-	u32 next = 0, i;
-	int lost = 0;
-
-	pgm_rxw_enable_naks(&self->w, 0);
-	pgm_rxw_set_horizon(&self->w, 4);
-	add(&self->w, 0, pkt(0), 0);
-	add(&self->w, 20, pkt(20), 0);		/* 1..19 missing */
-	ASSERT_EQ(1, pop_all(&self->w, &next, &lost));
-	pgm_rxw_ncf(&self->w, 15, 1 * MS);
-	ASSERT_EQ(PGM_RXW_WAIT_DATA, self->w.slots[15].state);
-	/* Its repair wait (200 ms) runs out; 1..4 are NAKed meanwhile. */
-	naks_until(&self->w, 300 * MS, self->naks, naked, 64);
-	ASSERT_FALSE(naked[15]);
-	ASSERT_TRUE(naked[4]);
-	ASSERT_FALSE(naked[5]);
-	ASSERT_EQ(PGM_RXW_EMPTY, self->w.slots[15].state);
-	ASSERT_EQ(0, self->w.slots[15].data_retries);
-	ASSERT_EQ(0, self->w.stats.lost);
-	ASSERT_EQ(0, check_invariants(&self->w));
-
-	for (i = 1; i <= 11; i++)
-		pgm_rxw_add(&self->w, i, pkt(i), 300 * MS, true);
-	ASSERT_EQ(11, pop_all(&self->w, &next, &lost));
-	naks_until(&self->w, 300 * MS, self->naks, naked, 64);
-	ASSERT_TRUE(naked[15]);
-	ASSERT_FALSE(naked[16]);
-	ASSERT_EQ(0, lost);
-	ASSERT_EQ(0, check_invariants(&self->w));
-}
-
 /*
  * A lossy, reordering, duplicating channel both ways, driven to the end:
  * every sequence is delivered exactly once and in order, or the run
@@ -457,8 +358,7 @@ static unsigned int rnd(unsigned int *s)
 	return (*s >> 16) & 0x7fff;
 }
 
-/* The NAK horizon simulate() sets, 0 for none. */
-static u32 sim_horizon;
+static int check_invariants(struct pgm_rxw *w);
 
 static int simulate(struct sim *s, u32 start, u32 count, unsigned int loss_pct,
 		    unsigned int seed, u8 retries)
@@ -471,8 +371,6 @@ static int simulate(struct sim *s, u32 start, u32 count, unsigned int loss_pct,
 	p.nak_ncf_retries = retries;
 	p.nak_data_retries = retries;
 	pgm_rxw_init(&s->w, s->slots, 4096, &p, seed);
-	if (sim_horizon)
-		pgm_rxw_set_horizon(&s->w, sim_horizon);
 	pgm_rxw_define(&s->w, start);
 	s->next = start;
 	s->lost = 0;
@@ -537,21 +435,6 @@ TEST(simulation_wraparound_heavy_loss)
 	ASSERT_EQ(0, simulate(&s, 0xffffff00u, 3000, 30, 7, 50));
 	ASSERT_EQ(0, s.lost);
 	ASSERT_EQ(3000, s.delivered);
-}
-
-/* A horizon far smaller than the window: slower, but all delivered. */
-TEST(simulation_small_horizon_recovers_all)
-{
-	static struct sim s;
-	unsigned int seed;
-
-	sim_horizon = 16;
-	for (seed = 1; seed <= 10; seed++) {
-		ASSERT_EQ(0, simulate(&s, seed * 131u, 3000, 20, seed, 50));
-		ASSERT_EQ(0, s.lost) TH_LOG("seed %u", seed);
-		ASSERT_EQ(3000, s.delivered);
-	}
-	sim_horizon = 0;
 }
 
 /* With few retries some loss is permanent: reported, never silent. */
@@ -980,12 +863,7 @@ TEST_F(big, hostile_mix_bounded)
 			x = self->w.commit + rnd(&r) * 5 % (2 * BIG);
 			ASSERT_GE(NCF_BOUND, WORK(pgm_rxw_ncf(&self->w, x, now)));
 			break;
-		case 5:		/* now and then, a new NAK horizon */
-			if (rnd(&r) % 16 == 0) {
-				x = rnd(&r) % 2 ? rnd(&r) % 256 : BIG;
-				work = WORK(pgm_rxw_set_horizon(&self->w, x));
-				ASSERT_EQ(0, work);
-			}
+		case 5:
 			fire(_metadata, &self->w, now, 0, NULL, &t);
 			break;
 		default:	/* the reader: pops what it can */
