@@ -54,8 +54,10 @@ tap_diag()
 # diagnostics and count its leaf results: the subtests a test program
 # reported, or the program's own result when it reported none. A program
 # that failed although all its subtests passed (crash, timeout) adds one
-# failure of its own. Feed it by redirection, not a pipe (a pipe would
-# run it in a subshell and lose the counts): tap_import P < <(cmd).
+# failure of its own. After a program's first failure come the last
+# diagnostics it printed (up to 60 lines), so that a log cut short still
+# says why. Feed it by redirection, not a pipe (a pipe would run it in a
+# subshell and lose the counts): tap_import P < <(cmd).
 tap_import()
 {
 	local prefix=$1 quiet=${2:-} raw tmp status desc
@@ -78,18 +80,32 @@ tap_import()
 			if (s ~ /# *SKIP/) return "skip"
 			return (s ~ /^(# )?not ok/) ? "fail" : "ok"
 		}
+		function diag(   i, from) {
+			from = nd > 60 ? nd - 59 : 1
+			for (i = from; i <= nd; i++)
+				print "diag\t" d[i]
+		}
 		/^(not )?ok [0-9]+/ {
 			parent = strip($0); pv = verdict($0)
 			if (n == 0) {
 				print pv "\t" prefix parent
+				if (pv == "fail") diag()
 			} else {
-				for (i = 1; i <= n; i++)
+				shown = 0
+				for (i = 1; i <= n; i++) {
 					print child_v[i] "\t" prefix parent ": " child_d[i]
-				if (pv != "ok" && nfail == 0)
+					if (child_v[i] == "fail" && !shown++) diag()
+				}
+				if (pv != "ok" && nfail == 0) {
 					print "fail\t" prefix parent ": the program itself failed"
+					diag()
+				}
 			}
-			n = 0; nfail = 0
+			n = 0; nfail = 0; nd = 0
 			next
+		}
+		/^# # / && !/^# # (not )?ok [0-9]+/ {
+			d[++nd] = substr($0, 5)
 		}
 		/^# (not )?ok [0-9]+/ {
 			n++
@@ -105,6 +121,7 @@ tap_import()
 	while IFS=$'\t' read -r status desc; do
 		case $status in
 		ok) tap_ok "$desc" ;;
+		diag) echo "#   $desc" ;;
 		skip) tap_not_ok "$desc (skipped)" ;;
 		*) tap_not_ok "$desc" ;;
 		esac
