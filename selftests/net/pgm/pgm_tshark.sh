@@ -147,6 +147,7 @@ pgm_lib_check_gt "SPMR session: the receiver sent SPMRs (PgmOutSpmr)" \
 ucount=$(pgm_lib_scale 400)
 [ "$ucount" -ge 200 ] || ucount=200
 pgm_lib_netem 1 loss 15%
+uspmr0=$(pgm_lib_counter PgmOutSpmr "${pgm_lib_rcv[1]}")
 pgm_lib_recv_start "${pgm_lib_rcv[1]}" "$tmp/r4" -p 7502 --udp 3055,3056 \
 	-x "$seed" -n "$ucount" -s "$sizes" -T 120
 pgm_lib_send "$pgm_lib_snd" "$tmp/s4" -p 7502 --udp 3055,3056 -r 20000 \
@@ -181,14 +182,23 @@ perl -e '
 	my ($magic, $link) = unpack("V x16 V", $b);
 	die "not a little-endian Ethernet pcap\n"
 		unless $magic == 0xa1b2c3d4 && $link == 1;
-	my ($off, $n, $flip, %raw) = (24, 0, 0);
+	my ($off, $n, $flip, %raw, %udp) = (24, 0, 0);
 	while ($off + 16 <= length($b)) {
 		my $len = unpack("V", substr($b, $off + 8, 4));
 		my $p = $off + 16;
 		$n++;
-		if ($len >= 34 && unpack("n", substr($b, $p + 12, 2)) == 0x800 &&
-		    ord(substr($b, $p + 23, 1)) == 113) {
-			my $pgm = $p + 14 + (ord(substr($b, $p + 14, 1)) & 15) * 4;
+		my $ip = $len >= 34 &&
+			 unpack("n", substr($b, $p + 12, 2)) == 0x800;
+		my $proto = $ip ? ord(substr($b, $p + 23, 1)) : 0;
+		my $l4 = $p + 14 + (ord(substr($b, $p + 14, 1)) & 15) * 4;
+		if ($proto == 17 && $l4 + 13 <= $p + $len) {
+			my ($sp, $dp) = unpack("nn", substr($b, $l4, 4));
+			$udp{ord(substr($b, $l4 + 12, 1))}++
+				if $sp == 3055 || $sp == 3056 ||
+				   $dp == 3055 || $dp == 3056;
+		}
+		if ($proto == 113) {
+			my $pgm = $l4;
 			my $type = ord(substr($b, $pgm + 4, 1));
 			$raw{$type}++;
 			if (!$flip && $type == 4 &&
@@ -200,6 +210,7 @@ perl -e '
 		$off += 16 + $len;
 	}
 	printf("raw_%02x=%d\n", $_, $raw{$_}) for sort { $a <=> $b } keys %raw;
+	printf("udp_%02x=%d\n", $_, $udp{$_}) for sort { $a <=> $b } keys %udp;
 	print "flipped=$flip\n";
 	open($f, ">:raw", $ARGV[1]) or die "$ARGV[1]: $!";
 	print $f $b;
@@ -354,9 +365,17 @@ awk -F '\t' '
 echo "# UDP: $(< "$tmp/counts")"
 pgm_lib_check_gt "UDP: datagrams on ports 3055/3056 captured" \
 	"$(c udp)" "$ucount"
-pgm_lib_check_eq "UDP: every one dissects as PGM, none bad, malformed or flagged" \
-	"0 undissected, 0 bad, 0 malformed, 0 expert" \
+# As over raw IP, SPMRs (16 bytes) are too short for tshark 4.0: a
+# receiver sends one when the link lost the first SPM before its first
+# ODATA. Every other datagram must dissect.
+uspmr=$(pgm_lib_kv udp_0c < "$tmp/raw")
+uspmr=${uspmr:-0}
+pgm_lib_check_eq "UDP: every one but the SPMRs dissects as PGM, none bad, malformed or flagged" \
+	"$uspmr undissected, 0 bad, 0 malformed, 0 expert" \
 	"$(c undissected) undissected, $(c bad) bad, $(c malformed) malformed, $(c expert) expert"
+pgm_lib_check_eq "UDP: SPMRs captured are those the receiver sent (PgmOutSpmr)" \
+	"$(( $(pgm_lib_counter PgmOutSpmr "${pgm_lib_rcv[1]}") - uspmr0 ))" \
+	"$uspmr"
 for t in spm odata rdata nak ncf par; do
 	pgm_lib_check_gt "UDP: $t seen" "$(c "$t")" 0
 done
