@@ -161,6 +161,15 @@ ip netns exec "$src" tc qdisc replace dev eth0 root netem loss 2%
 # generator slows down when they drop anyway).
 ip link set "pb$pgm_lib_tag" type bridge mcast_query_response_interval 100 \
 	mcast_snooping 1 mcast_querier 1
+# The live receivers join their groups again each round while the
+# generator stays a member: until the bridge has their reports, a
+# group's packets go to the generator alone, and a receiver that missed
+# its source's first SPM and data starts the session late (correctly:
+# it was not there). Their ports leave a group at once (fast leave), and
+# each round waits for them to be gone and then back.
+for i in 1 2; do
+	ip link set "pp${pgm_lib_tag}_$i" type bridge_slave fastleave on
+done
 backlog0=$(sysctl -n net.core.netdev_max_backlog)
 sysctl -q -w net.core.netdev_max_backlog=10000
 # Fake sessions nobody feeds expire sooner than the default 30 s.
@@ -173,6 +182,34 @@ declare -A kgroup=([raw]=239.1.2.3 [fec]=239.1.2.4 [udp]=239.1.2.5)
 declare -A kport=([raw]=7500 [fec]=7501 [udp]=7502)
 declare -A kopts=([raw]="" [fec]="--fec 20,16,2,1" [udp]="--udp 3055,3056")
 udp_opts="--udp 3055,3056"
+
+# live_members: how many of the live receivers' ports the bridge has as
+# members of the live groups (0 to 6).
+live_members()
+{
+	local mdb k i n=0
+
+	mdb=$(bridge mdb show dev "pb$pgm_lib_tag")
+	for k in "${kinds[@]}"; do
+		for i in 1 2; do
+			grep -q -E "port pp${pgm_lib_tag}_$i grp ${kgroup[$k]//./\\.}( |\$)" \
+				<<< "$mdb" && n=$((n + 1))
+		done
+	done
+	echo "$n"
+}
+
+# shellcheck disable=SC2317 # called by pgm_lib_wait_for
+live_joined()
+{
+	[ "$(live_members)" = $((2 * ${#kinds[@]})) ]
+}
+
+# shellcheck disable=SC2317 # called by pgm_lib_wait_for
+live_left()
+{
+	[ "$(live_members)" = 0 ]
+}
 
 # kind_udp KIND ROUND: whether KIND goes over PGM/UDP in ROUND.
 kind_udp()
@@ -212,6 +249,8 @@ round()
 				echo "# round $r: $k receiver $i not ready"
 		done
 	done
+	pgm_lib_wait_for 10 live_joined ||
+		echo "# round $r: the bridge has $(live_members) of the receivers' memberships"
 	send_pids=()
 	for k in "${kinds[@]}"; do
 		u=
@@ -231,6 +270,8 @@ round()
 	done
 	send_pids=()
 	pgm_lib_wait_pids || rc=1
+	pgm_lib_wait_for 10 live_left ||
+		echo "# round $r: the bridge still has $(live_members) of the receivers' memberships"
 	return $rc
 }
 
