@@ -218,11 +218,13 @@ perl -e '
 pgm_lib_check_eq "raw capture read, one ODATA payload byte flipped in a copy" \
 	0 "$?"
 pgm_lib_diag "$tmp/raw"
+# raw HEX [udp]: how many captured packets of PGM type HEX, over raw IP
+# (or over UDP ports 3055/3056); 0 when none.
 raw()
 {
 	local v
 
-	v=$(pgm_lib_kv "raw_$1" < "$tmp/raw")
+	v=$(pgm_lib_kv "${2:-raw}_$1" < "$tmp/raw")
 	echo "${v:-0}"
 }
 flipped=$(pgm_lib_kv flipped < "$tmp/raw")
@@ -368,8 +370,7 @@ pgm_lib_check_gt "UDP: datagrams on ports 3055/3056 captured" \
 # As over raw IP, SPMRs (16 bytes) are too short for tshark 4.0: a
 # receiver sends one when the link lost the first SPM before its first
 # ODATA. Every other datagram must dissect.
-uspmr=$(pgm_lib_kv udp_0c < "$tmp/raw")
-uspmr=${uspmr:-0}
+uspmr=$(raw 0c udp)
 pgm_lib_check_eq "UDP: every one but the SPMRs dissects as PGM, none bad, malformed or flagged" \
 	"$uspmr undissected, 0 bad, 0 malformed, 0 expert" \
 	"$(c undissected) undissected, $(c bad) bad, $(c malformed) malformed, $(c expert) expert"
